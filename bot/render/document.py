@@ -1,0 +1,62 @@
+"""The report as a document outline (title, sections, paragraphs, grids) that every template reads."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from bot import texts
+from bot.render.layout import Grid, section_grid
+from bot.report.model import Report
+from bot.schema import Prose
+
+
+@dataclass(frozen=True)
+class Part:
+    """A sub-heading (may be None), its paragraphs, or a table grid."""
+
+    heading: str | None = None
+    paragraphs: tuple[str, ...] = ()
+    unfilled: bool = False
+    grid: Grid | None = None
+
+
+@dataclass(frozen=True)
+class DocSection:
+    heading: str | None
+    parts: tuple[Part, ...] = field(default_factory=tuple)
+
+
+@dataclass(frozen=True)
+class Document:
+    title: str
+    agency: str
+    date: str  # as printed, e.g. 2024年1月12日; empty in a draft without a date
+    sections: tuple[DocSection, ...]  # the first has no heading: the preamble
+
+
+def paragraphs(text: str) -> tuple[str, ...]:
+    """Paragraphs as written: one per non-blank line, inner spacing kept, outer blanks trimmed."""
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    return tuple(line.strip() for line in lines if line.strip())
+
+
+def _prose_part(report: Report, prose: Prose) -> Part:
+    text = report.text(prose.key)
+    if text and text.strip():
+        return Part(heading=prose.heading, paragraphs=paragraphs(text))
+    return Part(heading=prose.heading, paragraphs=(texts.UNFILLED_TEXT.format(name=prose.name),), unfilled=True)
+
+
+def build(report: Report) -> Document:
+    sections = []
+    for section in report.format.sections:
+        parts = [_prose_part(report, p) for p in section.prose]
+        if section.tables:
+            parts.append(Part(grid=section_grid(report, section.tables)))
+        sections.append(DocSection(heading=section.heading, parts=tuple(parts)))
+    return Document(
+        title=texts.TITLE.format(agency=report.agency, year=report.year),
+        agency=report.agency,
+        date=texts.DATE_CN.format(d=report.date) if report.date else "",
+        sections=tuple(sections),
+    )
