@@ -26,7 +26,8 @@ JSON_TYPE_NAMES = {
     "bool": "true/false",
     "list": "数组",
     "dict": "对象",
-    "float": "数字",
+    "float": "非有限数值",
+    "Decimal": "非有限数值",
 }
 
 # --- findings of the checks ------------------------------------------------------------------------
@@ -57,7 +58,9 @@ PROSE_LAWSUITS = "正文{where}写行政诉讼 {said} 件，表四行政诉讼�
 PROSE_IN_FORCE = "正文{where}写现行有效的行政规范性文件 {said} 件，表二为 {table} 件"
 PROSE_WHERE = "“{name}”"
 FEE_NOT_STATED = "第六部分没有写明信息处理费的收取情况（没有收取也要写明）"
-FEE_NOTICES = "表三（六）2 有 {count} 件因逾期未缴纳信息处理费而不再处理，说明发出过收费通知，但第六部分写的是未收取或未发出"
+FEE_NOTICES = (
+    "表三（六）2 有 {count} 件因逾期未缴纳信息处理费而不再处理，说明发出过收费通知，但第六部分写的是未收取或未发出"
+)
 S6_TOPIC_MISSING = "第六部分没有写明{topic}"
 S6_TOPICS = {
     "要点": "本年度政务公开工作要点的落实情况",
@@ -80,6 +83,7 @@ PDF_UNAVAILABLE = "未安装 LibreOffice（soffice），无法生成 PDF。请�
 PDF_FAILED = "PDF 转换失败：{reason}"
 UNKNOWN_SUFFIX = "不支持的文件类型“{suffix}”，请使用 .docx、.pdf、.html 或 .md"
 RENDERED = "已生成：{path}"
+WRITE_FAILED = "无法写入 {path}：{reason}"
 
 # --- command line --------------------------------------------------------------------------------
 CLI_DESCRIPTION = "年报助手：政府信息公开工作年度报告的填报、检查与生成"

@@ -8,11 +8,9 @@ down eight rows, 行政复议 over two header rows. HTML and .docx both draw fro
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal
 from enum import StrEnum
 
-from bot import texts
-from bot.report.model import Cell, Report
+from bot.report.model import Report, format_number
 from bot.schema import Table
 
 
@@ -51,14 +49,6 @@ class Grid:
         return [sorted(r, key=lambda c: c.col) for r in rows]
 
 
-def format_number(cell: Cell) -> str:
-    if cell is None:
-        return texts.UNFILLED_CELL
-    if isinstance(cell, Decimal):
-        return format(cell.normalize(), "f")
-    return str(cell)
-
-
 def _key(path: tuple[str, ...], level: int) -> tuple[str, ...]:
     """What a label cell at this level stands for: the label with its ancestors."""
     label = path[level]
@@ -92,9 +82,7 @@ def _merge(paths: list[tuple[str, ...]], depth: int, across: bool) -> list[tuple
             while pos + width < positions and matrix[line][pos + width] == key and not covered[line][pos + width]:
                 width += 1
             height = 1
-            while line + height < lines and all(
-                matrix[line + height][p] == key for p in range(pos, pos + width)
-            ):
+            while line + height < lines and all(matrix[line + height][p] == key for p in range(pos, pos + width)):
                 height += 1
             for dl in range(height):
                 for dp in range(width):
@@ -103,7 +91,9 @@ def _merge(paths: list[tuple[str, ...]], depth: int, across: bool) -> list[tuple
     return spans
 
 
-def _number(report: Report, table: Table, row_index: int, col: int, grid_row: int, grid_col: int, **span: int) -> GridCell:
+def _number(
+    report: Report, table: Table, row_index: int, col: int, grid_row: int, grid_col: int, **span: int
+) -> GridCell:
     row = table.rows[row_index]
     value = report.cells(table, row)[col]
     return GridCell(
@@ -139,9 +129,7 @@ def matrix_grid(report: Report, table: Table) -> Grid:
 def blocks_grid(report: Report, table: Table) -> Grid:
     """A table whose rows stand side by side as column blocks over one line of numbers (table 四)."""
     block_depth = max(len(r.groups) for r in table.rows) + 1
-    paths = [
-        (*_padded((*r.groups, r.label), block_depth), c.label) for r in table.rows for c in table.columns
-    ]
+    paths = [(*_padded((*r.groups, r.label), block_depth), c.label) for r in table.rows for c in table.columns]
     header_depth = block_depth + 1
     cells = [
         GridCell(level, col, label, Kind.HEADER, rowspan=lines, colspan=width)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import math
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -45,7 +46,9 @@ def _type_name(value: Any) -> str:
 def _cell(value: Any, place: str, problems: list[Problem]) -> Cell:
     if value is None or (isinstance(value, int) and not isinstance(value, bool)):
         return value
-    if isinstance(value, Decimal):
+    if isinstance(value, float) and math.isfinite(value):
+        value = Decimal(repr(value))  # a document parsed without parse_float=Decimal
+    if isinstance(value, Decimal) and value.is_finite():
         return int(value) if value == value.to_integral_value() and "." not in str(value) else value
     problems.append(Problem(place, texts.EXPECTED_NUMBER.format(actual=_type_name(value))))
     return None

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
+from bot import texts
 from bot.schema import CURRENT, Format, Level, Row, Table
 
 Cell = int | Decimal | None
@@ -50,6 +51,15 @@ class Report:
             value = self.values.get(key)
             if value is None or value == "" or (isinstance(value, tuple) and None in value):
                 yield key
+
+
+def format_number(cell: Cell) -> str:
+    """A cell as printed: 3, 5949.088667, 0; the unfilled mark for None."""
+    if cell is None:
+        return texts.UNFILLED_CELL
+    if isinstance(cell, Decimal):
+        return format(cell.normalize(), "f")
+    return str(cell)
 
 
 def sum_cells(cells: list[Cell]) -> Cell:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from bot.schema.format2021 import FORMAT_2021, RESULTS, T3, T4
-from bot.schema.types import CellShape, Column, Format, Row, Section, Table
+from bot.schema.types import CellShape, Column, Format, Row, Table
 
 ITEM = "信息内容"
 PROJECT_COLUMNS = (
@@ -90,7 +90,7 @@ def _t3_2019() -> Table:
                 rows.append(OTHER_HANDLING_2019)
             continue
         if row.computed:
-            sums = tuple(k for k in row.sums if k not in _SPLIT_IN_2021) + (OTHER_HANDLING_2019.key,)
+            sums = (*tuple(k for k in row.sums if k not in _SPLIT_IN_2021), OTHER_HANDLING_2019.key)
             row = replace(row, sums=sums)
         rows.append(row)
     return replace(T3, rows=tuple(rows))

@@ -1,0 +1,384 @@
+"""The checks an evaluator makes: 勾稽关系 as errors, cross-year and content checks as warnings.
+
+Sums and identities come from the schema (computed columns and rows, equations); the prose checks are
+deliberately conservative pattern matches that flag only a clear contradiction. Every finding carries
+its rule ID and names the cells in the format's own terms with the numbers involved.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from bot import texts
+from bot.report.model import Cell, Report, format_number, sum_cells
+from bot.report.numbers import NUMBER, parse_number
+from bot.schema import Level, Row, Severity, Table
+
+
+@dataclass(frozen=True)
+class Finding:
+    rule: str
+    severity: Severity
+    message: str
+    places: tuple[str, ...] = ()  # data-file paths of the cells or fields concerned
+
+    def __str__(self) -> str:
+        return f"{self.rule} {self.message}"
+
+
+def _finding(report: Report, rule: str, message: str, places: tuple[str, ...] = ()) -> Finding:
+    return Finding(rule, report.format.rule(rule).severity, message, places)
+
+
+def _n(cell: Cell) -> str:
+    return format_number(cell)
+
+
+def row_name(row: Row) -> str:
+    """A row as the format refers to it: （三）1.属于国家秘密, 一、本年新收…, 行政诉讼·复议后起诉."""
+    if len(row.groups) > 1 and row.groups[-1].startswith("（"):
+        return row.groups[-1][: row.groups[-1].index("）") + 1] + row.label
+    if row.groups and not row.groups[0].startswith("三、"):
+        return "·".join((*row.groups, row.label))
+    return row.label
+
+
+def _terms(names: list[str], cells: list[Cell]) -> str:
+    return "+".join(f"{name}({_n(c)})" for name, c in zip(names, cells, strict=True))
+
+
+# --- rules 1, 2, 4: computed cells equal their sums --------------------------------------------------
+def _computed_columns(report: Report, table: Table) -> Iterator[Finding]:
+    for row in table.rows:
+        cells = report.row(row.key)
+        if cells is None:
+            continue
+        for i, column in enumerate(table.columns):
+            if not column.sums or cells[i] is None:
+                continue
+            addends = [cells[j] for j in column.sums]
+            expected = sum_cells(addends)
+            if expected is None or expected == cells[i] or column.rule is None:
+                continue
+            names = [table.columns[j].label for j in column.sums]
+            template = texts.BLOCK_TOTAL if table.transposed else texts.ROW_TOTAL
+            message = template.format(
+                table=table.name,
+                row=row_name(row),
+                block=row_name(row),
+                total=_n(cells[i]),
+                terms=_terms(names, addends),
+                sum=_n(expected),
+            )
+            places = tuple(table.cell_path(row, j) for j in (i, *column.sums))
+            yield _finding(report, column.rule, message, places)
+
+
+def _computed_rows(report: Report, table: Table) -> Iterator[Finding]:
+    for row in table.rows:
+        cells = report.row(row.key)
+        if not row.computed or cells is None or row.rule is None:
+            continue
+        addend_rows = [table.row(k) for k in row.sums]
+        for i, column in enumerate(table.columns):
+            expected = sum_cells([report.cells(table, r)[i] for r in addend_rows])
+            if cells[i] is None or expected is None or expected == cells[i]:
+                continue
+            message = texts.COL_TOTAL.format(
+                table=table.name,
+                column=column.label,
+                row=row.label,
+                total=_n(cells[i]),
+                terms=texts.COL_TOTAL_TERMS,
+                sum=_n(expected),
+            )
+            places = (table.cell_path(row, i), *(table.cell_path(r, i) for r in addend_rows))
+            yield _finding(report, row.rule, message, places)
+
+
+# --- rule 3: the identity printed in the header cell ------------------------------------------------
+def _equations(report: Report) -> Iterator[Finding]:
+    for equation in report.format.equations:
+        table = report.format.table(equation.table)
+        left, right = [table.row(k) for k in equation.left], [table.row(k) for k in equation.right]
+        for i, column in enumerate(table.columns):
+            lcells = [report.cells(table, r)[i] for r in left]
+            rcells = [report.cells(table, r)[i] for r in right]
+            lsum, rsum = sum_cells(lcells), sum_cells(rcells)
+            if lsum is None or rsum is None or lsum == rsum:
+                continue
+            message = texts.IDENTITY.format(
+                table=table.name,
+                column=column.label,
+                left=_terms([r.short for r in left], lcells),
+                right=_terms([r.short for r in right], rcells),
+            )
+            places = tuple(table.cell_path(r, i) for r in (*left, *right))
+            yield _finding(report, equation.rule, message, places)
+
+
+# --- rule 5: every cell filled with an admissible number; every part written --------------------------
+def _cell_values(report: Report, table: Table) -> Iterator[Finding]:
+    kind = table.number
+    for row in table.rows:
+        cells = report.cells(table, row)
+        empty = [i for i, c in enumerate(cells) if c is None]
+        if empty:
+            columns = "" if len(table.columns) == 1 else " " + "、".join(table.columns[i].label for i in empty)
+            message = texts.CELL_EMPTY.format(table=table.name, row=row_name(row), column=columns)
+            yield _finding(report, "CELL-FILLED", message, tuple(table.cell_path(row, i) for i in empty))
+        for i, cell in enumerate(cells):
+            if cell is None:
+                continue
+            value = Decimal(cell)
+            column = "" if len(table.columns) == 1 else " " + table.columns[i].label
+            names = {"table": table.name, "row": row_name(row), "column": column, "value": _n(cell)}
+            if value < 0:
+                template = texts.CELL_NEGATIVE
+            elif kind.is_integer and value != value.to_integral_value():
+                template = texts.CELL_NOT_INTEGER
+            elif -value.as_tuple().exponent > kind.decimals:  # type: ignore[operator]
+                template = texts.CELL_TOO_PRECISE
+            elif value > kind.maximum:
+                template = texts.CELL_TOO_LARGE
+            else:
+                continue
+            yield _finding(report, "CELL-VALUE", template.format(**names), (table.cell_path(row, i),))
+
+
+def _prose_filled(report: Report) -> Iterator[Finding]:
+    for section in report.format.sections:
+        for prose in section.prose:
+            text = report.text(prose.key)
+            if not text or not text.strip():
+                where = section.heading or ""
+                yield _finding(
+                    report, "TEXT-FILLED", texts.TEXT_EMPTY.format(section=where, name=prose.name), (prose.key,)
+                )
+
+
+# --- rules 6, 7: across years ------------------------------------------------------------------------
+def _carried_over(report: Report, previous: Report) -> Iterator[Finding]:
+    table = report.format.table_of("applications.carried_over")
+    this, last = table.row("applications.carried_over"), table.row("applications.carried_forward")
+    for i, column in enumerate(table.columns):
+        now, before = report.cells(table, this)[i], previous.cells(table, last)[i]
+        if now is not None and before is not None and now != before:
+            message = texts.CARRIED_OVER.format(column=column.label, this=_n(now), last=_n(before))
+            yield _finding(report, "X-CARRIED-OVER", message, (table.cell_path(this, i),))
+
+
+def _in_force(report: Report, previous: Report) -> Iterator[Finding]:
+    table = report.format.table("T2-1")
+    for row in table.rows:
+        issued, repealed, in_force = report.cells(table, row)
+        last = previous.cells(table, row)[2]
+        if None in (issued, repealed, in_force, last):
+            continue
+        expected = last + issued - repealed  # type: ignore[operator]
+        if expected != in_force:
+            message = texts.IN_FORCE.format(
+                row=row.label,
+                this=_n(in_force),
+                last=_n(last),
+                issued=_n(issued),
+                repealed=_n(repealed),
+                expected=_n(expected),
+            )
+            yield _finding(report, "X-IN-FORCE", message, (table.cell_path(row, 2),))
+
+
+# --- rule 8: numbers quoted in the prose -----------------------------------------------------------------
+CLAUSE = r"[^。；;，,！!？?\n]"
+RECEIVED = re.compile(
+    rf"(?:收到|受理|接到|新收)(?P<span>{CLAUSE}{{0,12}}?)申请{CLAUSE}{{0,4}}?(?P<n>{NUMBER})\s*(?:件|个|份|条)"
+    rf"|(?:收到|受理|接到|新收)(?P<span2>{CLAUSE}{{0,6}}?)(?P<n2>{NUMBER})\s*(?:件|个|份|条){CLAUSE}{{0,12}}?申请"
+)
+NOT_RECEIVED = re.compile(rf"(?:未|没有)(?:收到|受理|接到)(?P<span>{CLAUSE}{{0,15}}?)申请")
+NOT_ABOUT_APPLICATIONS = re.compile("复议|诉讼|提案|建议|投诉|信访")
+
+
+def _count(word: str) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    said = re.compile(
+        rf"{word}{CLAUSE}{{0,8}}?(?P<n>{NUMBER})\s*(?:件|起|宗|次)|(?P<n2>{NUMBER})\s*(?:件|起|宗){CLAUSE}{{0,4}}{word}"
+    )
+    none = re.compile(rf"(?:未|没有|无)(?:发生|收到|产生|出现|涉及)?{CLAUSE}{{0,8}}{word}")
+    return said, none
+
+
+REVIEWS, NO_REVIEWS = _count("行政复议")
+LAWSUITS, NO_LAWSUITS = _count("行政诉讼")
+IN_FORCE_DOCS = re.compile(
+    rf"现行有效{CLAUSE}{{0,12}}?规范性文件{CLAUSE}{{0,4}}?(?P<n>{NUMBER})\s*件"
+    rf"|规范性文件{CLAUSE}{{0,8}}?现行有效{CLAUSE}{{0,4}}?(?P<n2>{NUMBER})\s*件"
+)
+
+
+def _said(match: re.Match[str]) -> Decimal | None:
+    return parse_number(match.group("n") or match.group("n2"))
+
+
+def _table_total(report: Report, *row_keys: str) -> Cell:
+    cells = []
+    for key in row_keys:
+        table = report.format.table_of(key)
+        cells.append(report.cells(table, table.row(key))[-1])
+    return sum_cells(cells)
+
+
+def _prose_numbers(report: Report) -> Iterator[Finding]:
+    new = _table_total(report, "applications.new")
+    carried = _table_total(report, "applications.carried_over")
+    reviews = _table_total(report, "reviews_litigation.review")
+    lawsuits = _table_total(
+        report, "reviews_litigation.litigation_direct", "reviews_litigation.litigation_after_review"
+    )
+    in_force = report.cells(report.format.table("T2-1"), report.format.table("T2-1").row("proactive.normative_docs"))[2]
+    for prose in report.format.prose:
+        text = report.text(prose.key) or ""
+        where = texts.PROSE_WHERE.format(name=prose.name)
+        if new is not None:
+            for m in RECEIVED.finditer(text):
+                said = _said(m)
+                if NOT_ABOUT_APPLICATIONS.search(m.group("span") or m.group("span2") or "") or said in (None, new):
+                    continue
+                message = texts.PROSE_APPLICATIONS.format(where=where, said=_n(said), table=_n(new))
+                if carried and said == new + carried:
+                    message += texts.PROSE_APPLICATIONS_SUMMED.format(said=_n(said))
+                yield _finding(report, "TEXT-NUMBERS", message, (prose.key, "applications.new[6]"))
+            if new > 0:
+                for m in NOT_RECEIVED.finditer(text):
+                    if not NOT_ABOUT_APPLICATIONS.search(m.group("span")):
+                        message = texts.PROSE_NO_APPLICATIONS.format(where=where, table=_n(new))
+                        yield _finding(report, "TEXT-NUMBERS", message, (prose.key, "applications.new[6]"))
+        for said_re, none_re, total, template, place in (
+            (REVIEWS, NO_REVIEWS, reviews, texts.PROSE_REVIEWS, "reviews_litigation.review[4]"),
+            (LAWSUITS, NO_LAWSUITS, lawsuits, texts.PROSE_LAWSUITS, "reviews_litigation.litigation_direct[4]"),
+        ):
+            if total is None:
+                continue
+            quoted = {_said(m) for m in said_re.finditer(text)} | ({Decimal(0)} if none_re.search(text) else set())
+            for said in sorted(q for q in quoted if q is not None and q != total):
+                yield _finding(
+                    report,
+                    "TEXT-NUMBERS",
+                    template.format(where=where, said=_n(said), table=_n(total)),
+                    (prose.key, place),
+                )
+        if in_force is not None:
+            for m in IN_FORCE_DOCS.finditer(text):
+                said = _said(m)
+                if said is not None and said != in_force:
+                    message = texts.PROSE_IN_FORCE.format(where=where, said=_n(said), table=_n(in_force))
+                    yield _finding(report, "TEXT-NUMBERS", message, (prose.key, "proactive.normative_docs.in_force"))
+
+
+# --- rules 9, 10: what 五 and 六 must say -------------------------------------------------------------
+NO_FEE_NOTICES = re.compile(
+    rf"(?:未|没有|无){CLAUSE}{{0,8}}(?:收取|发出|发送|开具|产生){CLAUSE}{{0,8}}(?:信息处理费|收费通知)"
+)
+LAST_YEAR = ("上年", "上一年", "去年", "以往", "整改", "前一年")
+
+
+def _other_section(report: Report) -> Iterator[Finding]:
+    text = report.text("text.other")
+    if not text:
+        return
+    if "处理费" not in text:
+        yield _finding(report, "S6-FEE", texts.FEE_NOT_STATED, ("text.other",))
+    no_fee = _table_total(report, "applications.other_no_fee")
+    if no_fee and NO_FEE_NOTICES.search(text):
+        yield _finding(
+            report, "S6-FEE", texts.FEE_NOTICES.format(count=_n(no_fee)), ("text.other", "applications.other_no_fee[6]")
+        )
+    for pattern, topic in texts.S6_TOPICS.items():
+        if not re.search(pattern, text):
+            yield _finding(report, "S6-TOPICS", texts.S6_TOPIC_MISSING.format(topic=topic), ("text.other",))
+
+
+def _problems_section(report: Report) -> Iterator[Finding]:
+    text = report.text("text.problems")
+    if text and not any(word in text for word in (*LAST_YEAR, f"{report.year - 1}年")):
+        yield _finding(report, "S5-LAST-YEAR", texts.LAST_YEAR_NOT_MENTIONED, ("text.problems",))
+
+
+def similarity(a: str, b: str) -> float:
+    return difflib.SequenceMatcher(None, a, b, autojunk=False).ratio()
+
+
+COPY_THRESHOLD = 0.9
+
+
+def _copied(report: Report, previous: Report) -> Iterator[Finding]:
+    for key in ("text.problems", "text.other"):
+        now, before = report.text(key), previous.text(key)
+        if now and before and len(now) > 30 and (ratio := similarity(now, before)) >= COPY_THRESHOLD:
+            name = next(p.name for p in report.format.prose if p.key == key)
+            yield _finding(report, "X-COPIED", texts.COPIED.format(name=name, ratio=ratio), (key,))
+
+
+def _government(report: Report) -> Iterator[Finding]:
+    if report.level is not Level.GOVERNMENT:
+        return
+    overview = "".join(report.text(p.key) or "" for p in report.format.prose)
+    if not all(word in overview for word in ("考核", "评议", "责任追究")):
+        yield _finding(report, "S1-GOVERNMENT", texts.GOVERNMENT_ASSESSMENT, ("text.overview.supervision",))
+
+
+# --- rules 11, 12: the date and the format ---------------------------------------------------------------
+def _date(report: Report) -> Iterator[Finding]:
+    if report.date is None:
+        yield _finding(report, "DATE-DEADLINE", texts.DATE_MISSING, ("date",))
+        return
+    deadline = report.deadline()
+    if report.date > deadline:
+        message = texts.DATE_LATE.format(date=report.date.isoformat(), deadline=deadline.isoformat())
+        yield _finding(report, "DATE-DEADLINE", message, ("date",))
+    elif report.date <= date(report.year, 12, 30):
+        yield _finding(
+            report, "DATE-DEADLINE", texts.DATE_EARLY.format(date=report.date.isoformat(), year=report.year), ("date",)
+        )
+
+
+def _old_format(report: Report) -> Iterator[Finding]:
+    for prose in report.format.prose:
+        text = report.text(prose.key) or ""
+        for marker in report.format.old_markers:
+            if marker in text:
+                yield _finding(
+                    report, "OLD-FORMAT", texts.OLD_MARKER.format(name=prose.name, marker=marker), (prose.key,)
+                )
+
+
+def check(report: Report, previous: Report | None = None) -> list[Finding]:
+    """Every finding for a report, errors first, each group in the order of the format's rules."""
+    findings: list[Finding] = []
+    for table in report.format.tables:
+        findings += _computed_columns(report, table)
+        findings += _computed_rows(report, table)
+    findings += _equations(report)
+    for table in report.format.tables:
+        findings += _cell_values(report, table)
+    findings += _prose_filled(report)
+    if previous is not None:
+        findings += _carried_over(report, previous)
+        findings += _in_force(report, previous)
+    findings += _prose_numbers(report)
+    findings += _other_section(report)
+    findings += _problems_section(report)
+    if previous is not None:
+        findings += _copied(report, previous)
+    findings += _government(report)
+    findings += _date(report)
+    findings += _old_format(report)
+    order = {rule.id: i for i, rule in enumerate(report.format.rules)}
+    return sorted(findings, key=lambda f: (f.severity is not Severity.ERROR, order[f.rule]))
+
+
+def errors(findings: list[Finding]) -> list[Finding]:
+    return [f for f in findings if f.severity is Severity.ERROR]
