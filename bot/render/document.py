@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from bot import texts
@@ -34,9 +35,14 @@ class Document:
     sections: tuple[DocSection, ...]  # the first has no heading: the preamble
 
 
+# Characters XML 1.0 cannot hold (a .docx is XML): C0 controls other than tab and newline, and
+# lone surrogates. Dropping them is the only change ever made to what a person wrote.
+NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
 def paragraphs(text: str) -> tuple[str, ...]:
     """Paragraphs as written: one per non-blank line, inner spacing kept, outer blanks trimmed."""
-    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    lines = NOT_XML.sub("", text.replace("\r\n", "\n").replace("\r", "\n")).split("\n")
     return tuple(line.strip() for line in lines if line.strip())
 
 
