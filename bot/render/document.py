@@ -47,9 +47,9 @@ def paragraphs(text: str) -> tuple[str, ...]:
 
 
 def _prose_part(report: Report, prose: Prose) -> Part:
-    text = report.text(prose.key)
-    if text and text.strip():
-        return Part(heading=prose.heading, paragraphs=paragraphs(text))
+    written = paragraphs(report.text(prose.key) or "")
+    if written:
+        return Part(heading=prose.heading, paragraphs=written)
     return Part(heading=prose.heading, paragraphs=(texts.UNFILLED_TEXT.format(name=prose.name),), unfilled=True)
 
 
