@@ -1,0 +1,90 @@
+"""Every database table of nianbao, as SQLModel classes (Alembic owns the schema; see migrations/).
+
+An agency has members (Telegram users) and one report per year; a report holds one answer per schema
+field key, its value kept as JSON in the data file's shape for that field (exchange-format.md), so a
+report read back from the database is exactly the report that was stored.
+"""
+
+import datetime as dt
+from enum import StrEnum
+
+from sqlalchemy import BigInteger, Enum, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from bot.schema import Level
+
+# Deterministic constraint names, so later migrations (SQLite batch mode included) can address them.
+SQLModel.metadata.naming_convention = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class MemberRole(StrEnum):
+    MEMBER = "member"
+    ADMIN = "admin"
+
+
+class ReportStatus(StrEnum):
+    DRAFT = "draft"
+    FINAL = "final"
+
+
+def _str_enum(enum: type[StrEnum]) -> Enum:
+    """A plain VARCHAR holding the enum's values: no native PostgreSQL type to migrate when a value is added."""
+    return Enum(enum, native_enum=False, length=16, values_callable=lambda e: [m.value for m in e])
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+class Agency(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=255, unique=True)
+    level: Level = Field(sa_type=_str_enum(Level))
+    created_at: dt.datetime = Field(default_factory=_now)
+
+
+class Member(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("agency_id", "telegram_user_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    agency_id: int = Field(foreign_key="agency.id")
+    # Telegram user ids exceed 32 bits.
+    telegram_user_id: int = Field(sa_type=BigInteger, index=True)
+    display_name: str = Field(max_length=255)
+    role: MemberRole = Field(default=MemberRole.MEMBER, sa_type=_str_enum(MemberRole))
+    joined_at: dt.datetime = Field(default_factory=_now)
+
+
+class ReportRow(SQLModel, table=True):
+    """One agency's report for one year (``bot.report.model.Report`` is its in-memory form)."""
+
+    __tablename__ = "report"
+    __table_args__ = (UniqueConstraint("agency_id", "year"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    agency_id: int = Field(foreign_key="agency.id")
+    year: int
+    status: ReportStatus = Field(default=ReportStatus.DRAFT, sa_type=_str_enum(ReportStatus))
+    date: dt.date | None = None  # the date the report is signed with
+    format_id: str = Field(max_length=100)
+    created_at: dt.datetime = Field(default_factory=_now)
+    updated_at: dt.datetime = Field(default_factory=_now)
+
+
+class Answer(SQLModel, table=True):
+    """The value of one field of one report; a field without a row was never answered."""
+
+    __table_args__ = (UniqueConstraint("report_id", "field_key"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    report_id: int = Field(foreign_key="report.id", ondelete="CASCADE")
+    field_key: str = Field(max_length=100)
+    value_json: str = Field(sa_type=Text)
+    answered_by: int | None = Field(default=None, sa_type=BigInteger)  # Telegram user id; None for an import
+    answered_at: dt.datetime = Field(default_factory=_now)

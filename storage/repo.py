@@ -1,0 +1,208 @@
+"""Reading and writing agencies, members, reports and answers: short keyword-only functions.
+
+Every function that changes data commits before it returns, because the bot tells a person "saved"
+only after that. An answer's value is stored as JSON in the data file's shape for its field (a string,
+a number, an object or an array), with every number written exactly as it is held: an int stays an
+int, a Decimal stays the same Decimal (digits and exponent), and an unknown cell stays null.
+"""
+
+import json
+from datetime import UTC, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlmodel import Session, col, delete, select
+
+from bot.report.model import Cell, Report, Value
+from bot.schema import CURRENT, FORMAT_2019, FORMAT_2021, CellShape, Format, Level
+from storage.models import Agency, Answer, Member, MemberRole, ReportRow, ReportStatus
+
+FORMATS = {fmt.id: fmt for fmt in (FORMAT_2021, FORMAT_2019)}
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _cell_json(cell: Cell) -> str:
+    if cell is None:
+        return "null"
+    if isinstance(cell, int) and not isinstance(cell, bool):
+        return str(cell)
+    if isinstance(cell, Decimal) and cell.is_finite():
+        text = str(cell)
+        # JSON reads 100 back as an int; 1.00E+2 reads back (with parse_float=Decimal) as Decimal("100").
+        return text if "." in text or "E" in text else f"{cell:E}"
+    raise ValueError(f"a cell must be an int, a finite Decimal or None, not {cell!r}")
+
+
+def _encode(fmt: Format, field_key: str, value: Value) -> str:
+    """The value as JSON in the data file's shape for the field, after checking it fits the field."""
+    if field_key not in fmt.field_keys:
+        raise ValueError(f"{field_key!r} is not a field of {fmt.id}")
+    if any(prose.key == field_key for prose in fmt.prose):
+        if not isinstance(value, str):
+            raise ValueError(f"{field_key} holds text, not {value!r}")
+        return json.dumps(value, ensure_ascii=False)
+    table = fmt.table_of(field_key)
+    if not isinstance(value, tuple) or len(value) != len(table.columns):
+        raise ValueError(f"{field_key} holds {len(table.columns)} cells, not {value!r}")
+    cells = [_cell_json(cell) for cell in value]
+    if table.shape is CellShape.SCALAR:
+        return cells[0]
+    if table.shape is CellShape.OBJECT:
+        members = (f"{json.dumps(c.key)}: {cell}" for c, cell in zip(table.columns, cells, strict=True))
+        return "{" + ", ".join(members) + "}"
+    return "[" + ", ".join(cells) + "]"
+
+
+def _decode(fmt: Format, field_key: str, value_json: str) -> Value:
+    raw = json.loads(value_json, parse_float=Decimal)
+    if isinstance(raw, str):
+        return raw
+    table = fmt.table_of(field_key)
+    if table.shape is CellShape.SCALAR:
+        return (raw,)
+    if table.shape is CellShape.OBJECT:
+        return tuple(raw[column.key] for column in table.columns)
+    return tuple(raw)
+
+
+def _insert(session: Session, table: type[Any]) -> Any:
+    """An INSERT that can take an ON CONFLICT clause, which makes concurrent saves safe on both databases."""
+    insert = sqlite_insert if session.get_bind().dialect.name == "sqlite" else postgresql_insert
+    return insert(table)
+
+
+def _upsert_answer(*, session: Session, report: ReportRow, field_key: str, value_json: str, by: int | None) -> None:
+    insert = _insert(session, Answer).values(
+        report_id=report.id, field_key=field_key, value_json=value_json, answered_by=by, answered_at=_now()
+    )
+    changed = {name: insert.excluded[name] for name in ("value_json", "answered_by", "answered_at")}
+    session.exec(insert.on_conflict_do_update(index_elements=["report_id", "field_key"], set_=changed))
+
+
+def _touch(*, session: Session, report: ReportRow) -> None:
+    report.updated_at = _now()
+    session.add(report)
+
+
+def create_agency(*, session: Session, name: str, level: Level) -> Agency:
+    agency = Agency(name=name, level=level)
+    session.add(agency)
+    session.commit()
+    session.refresh(agency)
+    return agency
+
+
+def get_agency_by_name(*, session: Session, name: str) -> Agency | None:
+    return session.exec(select(Agency).where(Agency.name == name)).first()
+
+
+def add_member(
+    *,
+    session: Session,
+    agency: Agency,
+    telegram_user_id: int,
+    display_name: str,
+    role: MemberRole = MemberRole.MEMBER,
+) -> Member:
+    member = Member(agency_id=agency.id, telegram_user_id=telegram_user_id, display_name=display_name, role=role)
+    session.add(member)
+    session.commit()
+    session.refresh(member)
+    return member
+
+
+def get_member(*, session: Session, agency: Agency, telegram_user_id: int) -> Member | None:
+    query = select(Member).where(Member.agency_id == agency.id, Member.telegram_user_id == telegram_user_id)
+    return session.exec(query).first()
+
+
+def memberships(*, session: Session, telegram_user_id: int) -> list[Member]:
+    """Every agency membership of a Telegram user, oldest first."""
+    query = select(Member).where(Member.telegram_user_id == telegram_user_id).order_by(col(Member.id))
+    return list(session.exec(query).all())
+
+
+def get_report(*, session: Session, agency: Agency, year: int) -> ReportRow | None:
+    query = select(ReportRow).where(ReportRow.agency_id == agency.id, ReportRow.year == year)
+    return session.exec(query).first()
+
+
+def get_or_create_report(*, session: Session, agency: Agency, year: int, fmt: Format = CURRENT) -> ReportRow:
+    """The agency's report of the year, created as an empty draft if it has none yet."""
+    report = get_report(session=session, agency=agency, year=year)
+    if report is None:
+        # Two members may start the same report at once; the second insert quietly yields to the first.
+        insert = _insert(session, ReportRow).values(agency_id=agency.id, year=year, format_id=fmt.id)
+        session.exec(insert.on_conflict_do_nothing(index_elements=["agency_id", "year"]))
+        session.commit()
+        report = get_report(session=session, agency=agency, year=year)
+    assert report is not None
+    return report
+
+
+def set_status(*, session: Session, report: ReportRow, status: ReportStatus) -> None:
+    report.status = status
+    _touch(session=session, report=report)
+    session.commit()
+
+
+def save_answer(*, session: Session, report: ReportRow, field_key: str, value: Value, by: int | None) -> None:
+    """Store one field's value (replacing any earlier one); ValueError if the field or value does not fit."""
+    value_json = _encode(FORMATS[report.format_id], field_key, value)
+    _upsert_answer(session=session, report=report, field_key=field_key, value_json=value_json, by=by)
+    _touch(session=session, report=report)
+    session.commit()
+
+
+def delete_answer(*, session: Session, report: ReportRow, field_key: str) -> None:
+    """Make a field unanswered again."""
+    session.exec(delete(Answer).where(col(Answer.report_id) == report.id, col(Answer.field_key) == field_key))
+    _touch(session=session, report=report)
+    session.commit()
+
+
+def answers_of(*, session: Session, report: ReportRow) -> dict[str, Value]:
+    """The report's answered fields and their values, in report order."""
+    fmt = FORMATS[report.format_id]
+    answers = session.exec(select(Answer).where(Answer.report_id == report.id)).all()
+    answers = sorted(answers, key=lambda answer: fmt.field_keys.index(answer.field_key))
+    return {answer.field_key: _decode(fmt, answer.field_key, answer.value_json) for answer in answers}
+
+
+def load_report(*, session: Session, report_id: int) -> Report:
+    row = session.get(ReportRow, report_id)
+    if row is None:
+        raise LookupError(f"no report with id {report_id}")
+    agency = session.get_one(Agency, row.agency_id)
+    values = answers_of(session=session, report=row)
+    fmt = FORMATS[row.format_id]
+    return Report(agency=agency.name, level=agency.level, year=row.year, date=row.date, values=values, format=fmt)
+
+
+def store_report(*, session: Session, agency: Agency, report: Report, by: int | None = None) -> ReportRow:
+    """Make the agency's stored report of that year equal to ``report``, in one commit.
+
+    Fields absent from ``report`` become unanswered; unchanged answers keep who gave them and when.
+    The report must name the agency and its level exactly (ValueError otherwise), since both are
+    properties of the agency: storing it must not lose or silently change them.
+    """
+    if (report.agency, report.level) != (agency.name, agency.level):
+        raise ValueError(f"the report is of {report.agency} ({report.level}), not {agency.name} ({agency.level})")
+    encoded = {key: _encode(report.format, key, value) for key, value in report.values.items()}
+    row = get_or_create_report(session=session, agency=agency, year=report.year, fmt=report.format)
+    stored = {a.field_key: a.value_json for a in session.exec(select(Answer).where(Answer.report_id == row.id))}
+    session.exec(delete(Answer).where(col(Answer.report_id) == row.id, col(Answer.field_key).not_in(encoded)))
+    for key, value_json in encoded.items():
+        if stored.get(key) != value_json:
+            _upsert_answer(session=session, report=row, field_key=key, value_json=value_json, by=by)
+    row.date = report.date
+    row.format_id = report.format.id
+    _touch(session=session, report=row)
+    session.commit()
+    session.refresh(row)
+    return row
