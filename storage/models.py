@@ -59,6 +59,10 @@ class Member(SQLModel, table=True):
     display_name: str = Field(max_length=255)
     role: MemberRole = Field(default=MemberRole.MEMBER, sa_type=_str_enum(MemberRole))
     joined_at: dt.datetime = Field(default_factory=_now)
+    # Where this member chose to go in the walk (a question id), and where to return afterwards
+    # ("review"); None means "the first open question", which is derived from the answers.
+    editing: str | None = Field(default=None, max_length=100)
+    return_to: str | None = Field(default=None, max_length=16)
 
 
 class ReportRow(SQLModel, table=True):
@@ -88,3 +92,48 @@ class Answer(SQLModel, table=True):
     value_json: str = Field(sa_type=Text)
     answered_by: int | None = Field(default=None, sa_type=BigInteger)  # Telegram user id; None for an import
     answered_at: dt.datetime = Field(default_factory=_now)
+
+
+class Invite(SQLModel, table=True):
+    """A single-use code that makes a Telegram user a member of an agency. Only its hash is stored."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    code_hash: str = Field(max_length=64, unique=True)
+    agency_id: int = Field(foreign_key="agency.id")
+    created_by: int | None = Field(default=None, sa_type=BigInteger)
+    created_at: dt.datetime = Field(default_factory=_now)
+    expires_at: dt.datetime
+    used_at: dt.datetime | None = None
+    used_by: int | None = Field(default=None, sa_type=BigInteger)
+
+
+class ProseDraft(SQLModel, table=True):
+    """A prose answer being written over several messages, until the member taps 完成."""
+
+    __table_args__ = (UniqueConstraint("report_id", "field_key"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    report_id: int = Field(foreign_key="report.id", ondelete="CASCADE")
+    field_key: str = Field(max_length=100)
+    text: str = Field(sa_type=Text)
+    updated_by: int | None = Field(default=None, sa_type=BigInteger)
+    updated_at: dt.datetime = Field(default_factory=_now)
+
+
+class Skip(SQLModel, table=True):
+    """A question the members chose to answer later (or fix:<table> for a mismatch left for later)."""
+
+    __table_args__ = (UniqueConstraint("report_id", "question_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    report_id: int = Field(foreign_key="report.id", ondelete="CASCADE")
+    question_id: str = Field(max_length=100)
+
+
+class HandledUpdate(SQLModel, table=True):
+    """Telegram updates already acted on: a repeated delivery after a crash changes nothing twice."""
+
+    __tablename__ = "handled_update"
+
+    update_id: int = Field(sa_type=BigInteger, primary_key=True, sa_column_kwargs={"autoincrement": False})
+    handled_at: dt.datetime = Field(default_factory=_now)

@@ -6,18 +6,31 @@ a number, an object or an array), with every number written exactly as it is hel
 int, a Decimal stays the same Decimal (digits and exponent), and an unknown cell stays null.
 """
 
+import hashlib
 import json
-from datetime import UTC, datetime
+import secrets
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlmodel import Session, col, delete, select
+from sqlmodel import Session, col, delete, select, update
 
 from bot.report.model import Cell, Report, Value
 from bot.schema import CURRENT, FORMAT_2019, FORMAT_2021, CellShape, Format, Level
-from storage.models import Agency, Answer, Member, MemberRole, ReportRow, ReportStatus
+from storage.models import (
+    Agency,
+    Answer,
+    HandledUpdate,
+    Invite,
+    Member,
+    MemberRole,
+    ProseDraft,
+    ReportRow,
+    ReportStatus,
+    Skip,
+)
 
 FORMATS = {fmt.id: fmt for fmt in (FORMAT_2021, FORMAT_2019)}
 
@@ -151,11 +164,16 @@ def set_status(*, session: Session, report: ReportRow, status: ReportStatus) -> 
     session.commit()
 
 
-def save_answer(*, session: Session, report: ReportRow, field_key: str, value: Value, by: int | None) -> None:
-    """Store one field's value (replacing any earlier one); ValueError if the field or value does not fit."""
+def stage_answer(*, session: Session, report: ReportRow, field_key: str, value: Value, by: int | None) -> None:
+    """Store one field's value in the open transaction, for a caller that commits several changes at once."""
     value_json = _encode(FORMATS[report.format_id], field_key, value)
     _upsert_answer(session=session, report=report, field_key=field_key, value_json=value_json, by=by)
     _touch(session=session, report=report)
+
+
+def save_answer(*, session: Session, report: ReportRow, field_key: str, value: Value, by: int | None) -> None:
+    """Store one field's value (replacing any earlier one); ValueError if the field or value does not fit."""
+    stage_answer(session=session, report=report, field_key=field_key, value=value, by=by)
     session.commit()
 
 
@@ -206,3 +224,80 @@ def store_report(*, session: Session, agency: Agency, report: Report, by: int | 
     session.commit()
     session.refresh(row)
     return row
+
+
+# --- invites ---------------------------------------------------------------------------------------
+def _hash(code: str) -> str:
+    return hashlib.sha256(code.encode()).hexdigest()
+
+
+def create_invite(*, session: Session, agency: Agency, created_by: int | None, ttl: timedelta) -> str:
+    """A new single-use code (128 random bits, URL-safe for a deep link); only its hash is kept."""
+    code = secrets.token_urlsafe(16)
+    session.add(Invite(code_hash=_hash(code), agency_id=agency.id, created_by=created_by, expires_at=_now() + ttl))
+    session.commit()
+    return code
+
+
+def find_invite(*, session: Session, code: str) -> Invite | None:
+    return session.exec(select(Invite).where(Invite.code_hash == _hash(code))).first()
+
+
+def stage_use_invite(*, session: Session, invite: Invite, user_id: int) -> bool:
+    """Mark the invite used by this user, unless someone used it first (False then)."""
+    claimed = session.exec(
+        update(Invite)
+        .where(col(Invite.id) == invite.id, col(Invite.used_at).is_(None))
+        .values(used_at=_now(), used_by=user_id)
+    )
+    return claimed.rowcount == 1
+
+
+# --- the walk: cursor, drafts, skips, handled updates ----------------------------------------------
+def stage_cursor(*, session: Session, member: Member, editing: str | None, return_to: str | None = None) -> None:
+    member.editing, member.return_to = editing, return_to
+    session.add(member)
+
+
+def drafts_of(*, session: Session, report: ReportRow) -> dict[str, str]:
+    drafts = session.exec(select(ProseDraft).where(ProseDraft.report_id == report.id).order_by(col(ProseDraft.id)))
+    return {d.field_key: d.text for d in drafts}
+
+
+def stage_draft(*, session: Session, report: ReportRow, field_key: str, text: str, by: int | None) -> None:
+    insert = _insert(session, ProseDraft).values(
+        report_id=report.id, field_key=field_key, text=text, updated_by=by, updated_at=_now()
+    )
+    changed = {name: insert.excluded[name] for name in ("text", "updated_by", "updated_at")}
+    session.exec(insert.on_conflict_do_update(index_elements=["report_id", "field_key"], set_=changed))
+
+
+def stage_drop_draft(*, session: Session, report: ReportRow, field_key: str) -> None:
+    session.exec(
+        delete(ProseDraft).where(col(ProseDraft.report_id) == report.id, col(ProseDraft.field_key) == field_key)
+    )
+
+
+def skips_of(*, session: Session, report: ReportRow) -> frozenset[str]:
+    return frozenset(session.exec(select(Skip.question_id).where(Skip.report_id == report.id)))
+
+
+def stage_skip(*, session: Session, report: ReportRow, question_id: str) -> None:
+    insert = _insert(session, Skip).values(report_id=report.id, question_id=question_id)
+    session.exec(insert.on_conflict_do_nothing(index_elements=["report_id", "question_id"]))
+
+
+def stage_unskip(*, session: Session, report: ReportRow, question_ids: list[str]) -> None:
+    session.exec(delete(Skip).where(col(Skip.report_id) == report.id, col(Skip.question_id).in_(question_ids)))
+
+
+def stage_claim_update(*, session: Session, update_id: int) -> bool:
+    """Record that this update is being acted on; False if it already was (a repeated delivery)."""
+    insert = _insert(session, HandledUpdate).values(update_id=update_id, handled_at=_now())
+    return session.exec(insert.on_conflict_do_nothing(index_elements=["update_id"])).rowcount == 1
+
+
+def forget_handled_updates(*, session: Session, before: datetime) -> None:
+    """Telegram never redelivers an update after a day; older records only take space."""
+    session.exec(delete(HandledUpdate).where(col(HandledUpdate.handled_at) < before))
+    session.commit()

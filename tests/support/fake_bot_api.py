@@ -1,0 +1,912 @@
+"""A fake Telegram Bot API server for end-to-end tests.
+
+It speaks enough of https://core.telegram.org/bots/api over real HTTP for a python-telegram-bot
+``Application`` using long polling: the bot under test is pointed at ``server.root`` and cannot tell
+the difference, while tests queue what users do, read everything the bot sent, and inject the errors
+Telegram produces (flood control, blocked users, slow answers).
+
+The server is ``http.server.ThreadingHTTPServer`` in a background thread, so it works the same
+whether the bot runs in the test's event loop or in a subprocess. Every piece of state lives behind
+one lock; the handler threads and the test only meet there.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import random
+import re
+import socket
+import sys
+import threading
+import time
+from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import asynccontextmanager, suppress
+from dataclasses import dataclass, field
+from datetime import timedelta
+from html.parser import HTMLParser
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import PurePosixPath
+from types import TracebackType
+from typing import Any, Self
+from urllib.parse import parse_qsl, unquote, urlsplit
+
+from telegram.ext import Application, ApplicationBuilder
+
+DEFAULT_TOKEN = "123456789:TEST-token-of-the-fake-bot-api"
+DOWNLOAD = "download"
+"""``ApiCall.method`` of a file download (``GET /file/bot<token>/<path>``)."""
+
+_METHOD_PATH = re.compile(r"/bot(?P<token>[^/]+)/(?P<method>[A-Za-z]+)")
+_FILE_PATH = re.compile(r"/file/bot(?P<token>[^/]+)/(?P<path>.+)")
+# PTB JSON-encodes every form value except strings, so these stay as sent (see RequestParameter).
+_STRING_PARAMS = frozenset(
+    {"text", "caption", "parse_mode", "callback_query_id", "inline_message_id", "file_id", "action"}
+    | {"language_code", "url", "document", "photo", "business_connection_id", "message_effect_id"}
+)
+_CHAT_ACTIONS = frozenset(
+    {"typing", "upload_photo", "record_video", "upload_video", "record_voice", "upload_voice"}
+    | {"upload_document", "choose_sticker", "find_location", "record_video_note", "upload_video_note"}
+)
+_HTML_TAGS = frozenset(
+    {"b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "span", "tg-spoiler", "a", "code", "pre"}
+    | {"blockquote", "tg-emoji"}
+)
+_COMMAND_NAME = re.compile(r"[a-z0-9_]{1,32}")
+_MAX_TEXT, _MAX_CAPTION, _MAX_CALLBACK_DATA = 4096, 1024, 64
+_MAX_DOWNLOAD = 20 * 1024 * 1024
+_NOT_MODIFIED = (
+    "Bad Request: message is not modified: specified new message content and reply markup are exactly "
+    "the same as a current content and reply markup of the message"
+)
+
+
+@dataclass(frozen=True)
+class UploadedFile:
+    """A file part of a multipart request."""
+
+    filename: str
+    content: bytes
+    mime_type: str
+
+
+@dataclass(frozen=True)
+class StoredFile:
+    """A file the server holds: uploaded by a test user or sent by the bot."""
+
+    file_id: str
+    file_unique_id: str
+    file_path: str
+    filename: str
+    mime_type: str
+    content: bytes
+
+    def as_document(self) -> dict[str, Any]:
+        """The Bot API ``Document`` object for this file."""
+        return {
+            "file_id": self.file_id,
+            "file_unique_id": self.file_unique_id,
+            "file_name": self.filename,
+            "mime_type": self.mime_type,
+            "file_size": len(self.content),
+        }
+
+
+@dataclass(frozen=True)
+class ApiCall:
+    """One request the bot made, in the order the server processed them."""
+
+    method: str
+    params: dict[str, Any]
+    files: dict[str, UploadedFile]
+    status: int
+    response: dict[str, Any]
+    at: float
+    """``time.monotonic()`` when the request arrived."""
+
+    @property
+    def description(self) -> str | None:
+        """Telegram's error description, ``None`` for a successful call."""
+        return self.response.get("description")
+
+
+@dataclass(frozen=True)
+class InlineButton:
+    """A button of an inline keyboard."""
+
+    text: str
+    callback_data: str | None = None
+    url: str | None = None
+
+
+@dataclass(frozen=True)
+class ChatMessage:
+    """A snapshot of a message as it currently stands in a chat."""
+
+    raw: dict[str, Any]
+    """The Bot API ``Message`` object."""
+    file: StoredFile | None = None
+
+    @property
+    def message_id(self) -> int:
+        return self.raw["message_id"]
+
+    @property
+    def chat_id(self) -> int:
+        return self.raw["chat"]["id"]
+
+    @property
+    def from_bot(self) -> bool:
+        return bool(self.raw.get("from", {}).get("is_bot"))
+
+    @property
+    def text(self) -> str | None:
+        """The text, or the caption of a document; HTML markup already stripped, as users see it."""
+        return self.raw.get("text", self.raw.get("caption"))
+
+    @property
+    def edited(self) -> bool:
+        return "edit_date" in self.raw
+
+    @property
+    def keyboard(self) -> list[list[InlineButton]]:
+        rows = self.raw.get("reply_markup", {}).get("inline_keyboard", [])
+        return [[InlineButton(b["text"], b.get("callback_data"), b.get("url")) for b in row] for row in rows]
+
+    @property
+    def buttons(self) -> list[InlineButton]:
+        return [button for row in self.keyboard for button in row]
+
+    @property
+    def button_texts(self) -> list[str]:
+        return [button.text for button in self.buttons]
+
+    def __str__(self) -> str:
+        sender = "bot" if self.from_bot else "user"
+        parts = [f"#{self.message_id} {sender}: {self.text!r}"]
+        if self.file is not None:
+            parts.append(f"[document {self.file.filename}, {len(self.file.content)} bytes]")
+        if self.buttons:
+            parts.append("[buttons: " + " | ".join(self.button_texts) + "]")
+        if self.edited:
+            parts.append("(edited)")
+        return " ".join(parts)
+
+
+class _ApiError(Exception):
+    def __init__(self, status: int, description: str, parameters: dict[str, Any] | None = None) -> None:
+        super().__init__(description)
+        self.status = status
+        self.description = description
+        self.parameters = parameters
+
+    def response(self) -> dict[str, Any]:
+        response = {"ok": False, "error_code": self.status, "description": self.description}
+        if self.parameters:
+            response["parameters"] = self.parameters
+        return response
+
+
+@dataclass
+class _FloodRule:
+    retry_after: int
+    remaining: int | None
+    probability: float
+    rng: random.Random
+
+    def fires(self) -> bool:
+        if self.remaining is None:
+            return self.rng.random() < self.probability
+        if self.remaining == 0:
+            return False
+        self.remaining -= 1
+        return True
+
+
+@dataclass
+class _CallbackQuery:
+    chat_id: int
+    answer: dict[str, Any] | None = None
+
+
+@dataclass
+class _Faults:
+    flood: dict[str, _FloodRule] = field(default_factory=dict)
+    blocked_chats: set[int] = field(default_factory=set)
+    delays: dict[str | None, float] = field(default_factory=dict)
+
+
+class FakeBotApi:
+    """The fake server: ``with FakeBotApi() as server:`` then point the bot at ``server.root``."""
+
+    def __init__(self, *, token: str = DEFAULT_TOKEN, bot_username: str = "nianbao_test_bot") -> None:
+        self.token = token
+        self.bot_user: dict[str, Any] = {
+            "id": int(token.split(":")[0]),
+            "is_bot": True,
+            "first_name": "Nianbao Test Bot",
+            "username": bot_username,
+        }
+        self._closing = threading.Event()
+        # Guards everything below; notified when an update is queued or the server closes.
+        self._state = threading.Condition()
+        self._calls: list[ApiCall] = []
+        self._updates: list[dict[str, Any]] = []
+        self._last_update_id = 0
+        self._chats: dict[int, dict[str, Any]] = {}
+        self._messages: dict[tuple[int, int], dict[str, Any]] = {}
+        self._last_message_id: dict[int, int] = {}
+        self._seq = 0
+        self._touched: dict[tuple[int, int], int] = {}
+        self._chat_activity: dict[int, float] = {}
+        self._reply_keyboards: dict[int, dict[str, Any]] = {}
+        self._files: dict[str, StoredFile] = {}
+        self._callback_queries: dict[str, _CallbackQuery] = {}
+        self._commands: dict[str, list[dict[str, Any]]] = {}
+        self._menu_buttons: dict[int | None, dict[str, Any]] = {}
+        self._faults = _Faults()
+        self._methods: dict[str, Callable[[dict[str, Any], dict[str, UploadedFile]], Any]] = {
+            "getme": lambda params, files: dict(self.bot_user, can_join_groups=True, supports_inline_queries=False),
+            "logout": lambda params, files: True,
+            "close": lambda params, files: True,
+            "deletewebhook": self._delete_webhook,
+            "getupdates": self._get_updates,
+            "sendmessage": self._send_message,
+            "senddocument": self._send_document,
+            "editmessagetext": self._edit_message_text,
+            "editmessagereplymarkup": self._edit_message_reply_markup,
+            "deletemessage": self._delete_message,
+            "answercallbackquery": self._answer_callback_query,
+            "sendchataction": self._send_chat_action,
+            "setmycommands": self._set_my_commands,
+            "getmycommands": lambda params, files: self._commands.get(_commands_key(params), []),
+            "deletemycommands": lambda params, files: self._commands.pop(_commands_key(params), None) is not None,
+            "setchatmenubutton": self._set_chat_menu_button,
+            "getchatmenubutton": lambda params, files: self._menu_buttons.get(
+                params.get("chat_id"), self._menu_buttons.get(None, {"type": "default"})
+            ),
+            "getfile": self._get_file,
+        }
+        self._httpd: _HttpServer | None = None
+        self._thread: threading.Thread | None = None
+
+    # Lifecycle
+
+    @property
+    def root(self) -> str:
+        """The API root URL, e.g. ``http://127.0.0.1:40123``."""
+        if self._httpd is None:
+            raise RuntimeError("the fake Bot API is not running")
+        host, port = self._httpd.server_address[:2]
+        return f"http://{host}:{port}"
+
+    def start(self) -> Self:
+        """Listen on a free port of 127.0.0.1 and serve from a background thread."""
+        self._closing.clear()
+        self._httpd = _HttpServer(self)
+        self._thread = threading.Thread(
+            target=self._httpd.serve_forever, args=(0.05,), name="fake-bot-api", daemon=True
+        )
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        """Answer pending long polls, close every connection and join every server thread."""
+        if self._httpd is None or self._thread is None:
+            return
+        self._closing.set()
+        with self._state:
+            self._state.notify_all()
+        self._httpd.shutdown()
+        self._httpd.close_connections()
+        self._httpd.server_close()
+        self._thread.join()
+        self._httpd = self._thread = None
+
+    def __enter__(self) -> Self:
+        return self.start()
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.stop()
+
+    # What the bot did
+
+    def calls(self, method: str | None = None) -> list[ApiCall]:
+        """Every request so far (or those to one method), in processing order."""
+        with self._state:
+            return [call for call in self._calls if method is None or call.method.lower() == method.lower()]
+
+    @property
+    def unknown_calls(self) -> list[ApiCall]:
+        """Requests to methods this fake does not implement."""
+        with self._state:
+            return [call for call in self._calls if call.status == 404 and call.method != DOWNLOAD]
+
+    def messages(self, chat_id: int) -> list[ChatMessage]:
+        """The chat as it stands: every message not deleted, user's and bot's, oldest first."""
+        with self._state:
+            keys = sorted(key for key in self._messages if key[0] == chat_id)
+            return [self._snapshot(self._messages[key]) for key in keys]
+
+    @property
+    def seq(self) -> int:
+        """A counter that grows each time the bot sends or edits a message."""
+        with self._state:
+            return self._seq
+
+    def changed_since(self, chat_id: int, seq: int) -> list[ChatMessage]:
+        """Bot messages in the chat sent or edited after ``seq``, in the order of their last change."""
+        with self._state:
+            keys = sorted((s, key) for key, s in self._touched.items() if key[0] == chat_id and s > seq)
+            return [self._snapshot(self._messages[key]) for _, key in keys]
+
+    def last_activity(self, chat_id: int) -> float | None:
+        """``time.monotonic()`` of the bot's latest request concerning the chat."""
+        with self._state:
+            return self._chat_activity.get(chat_id)
+
+    def file(self, file_id: str) -> StoredFile:
+        with self._state:
+            return self._files[file_id]
+
+    def callback_answer(self, query_id: str) -> dict[str, Any] | None:
+        """The parameters of ``answerCallbackQuery`` for the query, ``None`` while unanswered."""
+        with self._state:
+            return self._callback_queries[query_id].answer
+
+    def reply_keyboard(self, chat_id: int) -> dict[str, Any] | None:
+        """The custom reply keyboard the user currently sees, if any."""
+        with self._state:
+            return self._reply_keyboards.get(chat_id)
+
+    def commands(self, *, scope: dict[str, Any] | None = None, language_code: str = "") -> list[dict[str, Any]]:
+        with self._state:
+            return self._commands.get(_commands_key({"scope": scope, "language_code": language_code}), [])
+
+    # What users do (used by tests.support.chat.ChatClient)
+
+    def enqueue_update(self, update: dict[str, Any]) -> int:
+        """Queue an update for ``getUpdates``; returns its ``update_id``."""
+        with self._state:
+            self._last_update_id += 1
+            self._updates.append({"update_id": self._last_update_id, **copy.deepcopy(update)})
+            self._state.notify_all()
+            return self._last_update_id
+
+    def receive_message(self, *, user: dict[str, Any], chat: dict[str, Any], **content: Any) -> ChatMessage:
+        """A user writes to the bot: store the message and queue its update."""
+        with self._state:
+            self._chats[chat["id"]] = chat
+            message = self._new_message(chat["id"], sender=user, **content)
+            self._messages[chat["id"], message["message_id"]] = message
+            self.enqueue_update({"message": message})
+            return self._snapshot(message)
+
+    def receive_callback_query(self, *, user: dict[str, Any], chat_id: int, message_id: int, data: str) -> str:
+        """A user presses an inline button of a message; returns the query id."""
+        with self._state:
+            message = self._messages[chat_id, message_id]
+            query_id = f"{len(self._callback_queries) + 1:019d}"
+            self._callback_queries[query_id] = _CallbackQuery(chat_id)
+            query = {"id": query_id, "from": user, "message": message, "chat_instance": str(chat_id), "data": data}
+            self.enqueue_update({"callback_query": query})
+            return query_id
+
+    def add_file(self, filename: str, content: bytes, mime_type: str) -> StoredFile:
+        """Store a file so a message can carry it and ``getFile`` can serve it."""
+        with self._state:
+            number = len(self._files)
+            stored = StoredFile(
+                file_id=f"BQACAgIAAxkBAAI{number:06d}",
+                file_unique_id=f"AgAD{number:06d}",
+                file_path=f"documents/file_{number}{PurePosixPath(filename).suffix}",
+                filename=filename,
+                mime_type=mime_type,
+                content=content,
+            )
+            self._files[stored.file_id] = stored
+            return stored
+
+    # Fault injection
+
+    def flood_control(
+        self,
+        method: str,
+        *,
+        retry_after: int = 1,
+        times: int | None = None,
+        probability: float | None = None,
+        seed: int = 0,
+    ) -> None:
+        """Answer ``method`` with 429 and ``retry_after``: the next ``times`` calls (default 1), or a seeded
+        random fraction ``probability`` of calls."""
+        if times is not None and probability is not None:
+            raise ValueError("give either times or probability")
+        rng = random.Random(seed)
+        if probability is None:
+            rule = _FloodRule(retry_after, 1 if times is None else times, 0.0, rng)
+        else:
+            rule = _FloodRule(retry_after, None, probability, rng)
+        with self._state:
+            self._faults.flood[method.lower()] = rule
+
+    def block_chat(self, chat_id: int) -> None:
+        """Answer every request about the chat with 403, as when the user blocked the bot."""
+        with self._state:
+            self._faults.blocked_chats.add(chat_id)
+
+    def unblock_chat(self, chat_id: int) -> None:
+        with self._state:
+            self._faults.blocked_chats.discard(chat_id)
+
+    def delay(self, seconds: float, *, method: str | None = None) -> None:
+        """Wait before answering ``method`` (every method when ``None``); 0 removes the delay."""
+        with self._state:
+            self._faults.delays[method.lower() if method else None] = seconds
+
+    def clear_faults(self) -> None:
+        with self._state:
+            self._faults = _Faults()
+
+    # HTTP entry point, called from handler threads
+
+    def respond(self, path: str, query: str, content_type: str, body: bytes) -> tuple[int, str, bytes]:
+        """Answer one HTTP request: (status, content type, body)."""
+        arrived = time.monotonic()
+        if match := _FILE_PATH.fullmatch(path):
+            return self._download(match["token"], match["path"], arrived)
+        if not (match := _METHOD_PATH.fullmatch(path)):
+            return 404, "application/json", _json({"ok": False, "error_code": 404, "description": "Not Found"})
+        try:
+            params, files = _parse_request(content_type, body, query)
+        except ValueError as error:
+            params, files = {}, {}
+            failure: _ApiError | None = _ApiError(400, f"Bad Request: {error}")
+        else:
+            failure = None
+        with self._state:
+            delay = self._faults.delays.get(match["method"].lower(), self._faults.delays.get(None, 0.0))
+        if delay:
+            self._closing.wait(delay)
+        with self._state:
+            status, response = self._answer(match["token"], match["method"], params, files, failure)
+            self._calls.append(ApiCall(match["method"], params, files, status, response, arrived))
+            if (chat_id := self._chat_of(params)) is not None:
+                self._chat_activity[chat_id] = time.monotonic()
+            return status, "application/json", _json(response)
+
+    def _answer(
+        self,
+        token: str,
+        method: str,
+        params: dict[str, Any],
+        files: dict[str, UploadedFile],
+        failure: _ApiError | None,
+    ) -> tuple[int, dict[str, Any]]:
+        handler = self._methods.get(method.lower())
+        try:
+            if failure is not None:
+                raise failure
+            if token != self.token:
+                raise _ApiError(401, "Unauthorized")
+            if handler is None:
+                raise _ApiError(404, "Not Found: method not found")
+            self._check_faults(method, params)
+            result = handler(params, files)
+        except _ApiError as error:
+            return error.status, error.response()
+        except Exception as error:  # a bug in this fake: say so instead of dropping the connection
+            return 500, _ApiError(500, f"Internal Server Error: fake Bot API failed: {error!r}").response()
+        return 200, {"ok": True, "result": copy.deepcopy(result)}
+
+    def _check_faults(self, method: str, params: dict[str, Any]) -> None:
+        rule = self._faults.flood.get(method.lower())
+        if rule is not None and rule.fires():
+            raise _ApiError(
+                429, f"Too Many Requests: retry after {rule.retry_after}", {"retry_after": rule.retry_after}
+            )
+        if self._chat_of(params) in self._faults.blocked_chats:
+            raise _ApiError(403, "Forbidden: bot was blocked by the user")
+
+    def _download(self, token: str, file_path: str, arrived: float) -> tuple[int, str, bytes]:
+        with self._state:
+            stored = next((f for f in self._files.values() if f.file_path == file_path), None)
+            if token != self.token:
+                status, response = 401, _ApiError(401, "Unauthorized").response()
+            elif stored is None:
+                status, response = 404, _ApiError(404, "Not Found").response()
+            else:
+                status, response = 200, {"ok": True}
+            self._calls.append(ApiCall(DOWNLOAD, {"file_path": file_path}, {}, status, response, arrived))
+        if stored is None or status != 200:
+            return status, "application/json", _json(response)
+        return status, stored.mime_type, stored.content
+
+    # Bot API methods; each runs holding the lock and returns the "result" or raises _ApiError
+
+    def _delete_webhook(self, params: dict[str, Any], files: dict[str, UploadedFile]) -> bool:
+        if params.get("drop_pending_updates"):
+            self._updates.clear()
+        return True
+
+    def _get_updates(self, params: dict[str, Any], files: dict[str, UploadedFile]) -> list[dict[str, Any]]:
+        offset = params.get("offset")
+        if offset is not None:
+            offset = int(offset)
+            # A negative offset keeps the last -offset updates; otherwise it confirms those below it.
+            self._updates = (
+                self._updates[offset:]
+                if offset < 0
+                else [update for update in self._updates if update["update_id"] >= offset]
+            )
+        limit = min(max(int(params.get("limit", 100)), 1), 100)
+        deadline = time.monotonic() + float(params.get("timeout", 0))
+        while not self._updates and not self._closing.is_set() and (remaining := deadline - time.monotonic()) > 0:
+            self._state.wait(remaining)
+        return self._updates[:limit]
+
+    def _send_message(self, params: dict[str, Any], files: dict[str, UploadedFile]) -> dict[str, Any]:
+        chat_id = _chat_id(params)
+        text = _visible_text(params.get("text"), params.get("parse_mode"))
+        if not text.strip():
+            raise _ApiError(400, "Bad Request: message text is empty")
+        if len(text) > _MAX_TEXT:
+            raise _ApiError(400, "Bad Request: message is too long")
+        return self._post(chat_id, params, text=text)
+
+    def _send_document(self, params: dict[str, Any], files: dict[str, UploadedFile]) -> dict[str, Any]:
+        chat_id = _chat_id(params)
+        if upload := files.get("document"):
+            stored = self.add_file(upload.filename, upload.content, upload.mime_type)
+        elif (stored := self._files.get(str(params.get("document")))) is None:
+            raise _ApiError(400, "Bad Request: wrong file identifier/HTTP URL specified")
+        content: dict[str, Any] = {"document": stored.as_document()}
+        if params.get("caption"):
+            content["caption"] = _visible_text(params["caption"], params.get("parse_mode"))
+            if len(content["caption"]) > _MAX_CAPTION:
+                raise _ApiError(400, "Bad Request: message caption is too long")
+        return self._post(chat_id, params, **content)
+
+    def _edit_message_text(self, params: dict[str, Any], files: dict[str, UploadedFile]) -> dict[str, Any]:
+        message = self._editable(params)
+        if "text" not in message:
+            raise _ApiError(400, "Bad Request: there is no text in the message to edit")
+        text = _visible_text(params.get("text"), params.get("parse_mode"))
+        if not text.strip():
+            raise _ApiError(400, "Bad Request: message text is empty")
+        return self._replace(message, params, text=text)
+
+    def _edit_message_reply_markup(self, params: dict[str, Any], files: dict[str, UploadedFile]) -> dict[str, Any]:
+        return self._replace(self._editable(params), params)
+
+    def _delete_message(self, params: dict[str, Any], files: dict[str, UploadedFile]) -> bool:
+        key = (_chat_id(params), int(params.get("message_id", 0)))
+        if self._messages.pop(key, None) is None:
+            raise _ApiError(400, "Bad Request: message to delete not found")
+        self._touched.pop(key, None)
+        return True
+
+    def _answer_callback_query(self, params: dict[str, Any], files: dict[str, UploadedFile]) -> bool:
+        query = self._callback_queries.get(str(params.get("callback_query_id")))
+        if query is None or query.answer is not None:
+            raise _ApiError(400, "Bad Request: query is too old and response timeout expired or query ID is invalid")
+        query.answer = {key: value for key, value in params.items() if key != "callback_query_id"}
+        return True
+
+    def _send_chat_action(self, params: dict[str, Any], files: dict[str, UploadedFile]) -> bool:
+        _chat_id(params)
+        if params.get("action") not in _CHAT_ACTIONS:
+            raise _ApiError(400, "Bad Request: wrong parameter action in request")
+        return True
+
+    def _set_my_commands(self, params: dict[str, Any], files: dict[str, UploadedFile]) -> bool:
+        commands = params.get("commands")
+        if not isinstance(commands, list):
+            raise _ApiError(400, "Bad Request: can't parse commands JSON object")
+        if any(not _COMMAND_NAME.fullmatch(str(command.get("command", ""))) for command in commands):
+            raise _ApiError(400, "Bad Request: BOT_COMMAND_INVALID")
+        self._commands[_commands_key(params)] = commands
+        return True
+
+    def _set_chat_menu_button(self, params: dict[str, Any], files: dict[str, UploadedFile]) -> bool:
+        self._menu_buttons[params.get("chat_id")] = params.get("menu_button") or {"type": "default"}
+        return True
+
+    def _get_file(self, params: dict[str, Any], files: dict[str, UploadedFile]) -> dict[str, Any]:
+        stored = self._files.get(str(params.get("file_id")))
+        if stored is None:
+            raise _ApiError(400, "Bad Request: invalid file_id")
+        if len(stored.content) > _MAX_DOWNLOAD:
+            raise _ApiError(400, "Bad Request: file is too big")
+        return {
+            "file_id": stored.file_id,
+            "file_unique_id": stored.file_unique_id,
+            "file_size": len(stored.content),
+            "file_path": stored.file_path,
+        }
+
+    # Chat state
+
+    def _new_message(self, chat_id: int, *, sender: dict[str, Any], **content: Any) -> dict[str, Any]:
+        # Private chats share one message_id sequence between the user and the bot.
+        self._last_message_id[chat_id] = self._last_message_id.get(chat_id, 0) + 1
+        chat = self._chats.get(chat_id) or {"id": chat_id, "type": "private" if chat_id > 0 else "group"}
+        return {
+            "message_id": self._last_message_id[chat_id],
+            "from": sender,
+            "chat": chat,
+            "date": int(time.time()),
+            **content,
+        }
+
+    def _post(self, chat_id: int, params: dict[str, Any], **content: Any) -> dict[str, Any]:
+        message = self._new_message(chat_id, sender=self.bot_user, **content)
+        reply_to = (params.get("reply_parameters") or {}).get("message_id") or params.get("reply_to_message_id")
+        if (replied := self._messages.get((chat_id, reply_to or 0))) is not None:
+            message["reply_to_message"] = {key: value for key, value in replied.items() if key != "reply_to_message"}
+        self._apply_markup(chat_id, message, params.get("reply_markup"))
+        self._store(message)
+        return message
+
+    def _editable(self, params: dict[str, Any]) -> dict[str, Any]:
+        if "inline_message_id" in params:
+            raise _ApiError(400, "Bad Request: inline messages are not supported by the fake Bot API")
+        message = self._messages.get((_chat_id(params), int(params.get("message_id", 0))))
+        if message is None:
+            raise _ApiError(400, "Bad Request: message to edit not found")
+        if message["from"] != self.bot_user:
+            raise _ApiError(400, "Bad Request: message can't be edited")
+        return message
+
+    def _replace(self, message: dict[str, Any], params: dict[str, Any], **content: Any) -> dict[str, Any]:
+        edited = {**message, **content, "edit_date": int(time.time())}
+        # As in Telegram, an edit without reply_markup removes the inline keyboard.
+        self._apply_markup(message["chat"]["id"], edited, params.get("reply_markup"))
+        if edited.get("text") == message.get("text") and edited.get("reply_markup") == message.get("reply_markup"):
+            raise _ApiError(400, _NOT_MODIFIED)
+        self._store(edited)
+        return edited
+
+    def _apply_markup(self, chat_id: int, message: dict[str, Any], markup: Any) -> None:
+        message.pop("reply_markup", None)
+        if markup is None:
+            return
+        if not isinstance(markup, dict):
+            raise _ApiError(400, "Bad Request: can't parse reply keyboard markup JSON object")
+        if "inline_keyboard" in markup:
+            for button in (button for row in markup["inline_keyboard"] for button in row):
+                data = button.get("callback_data")
+                if data is not None and not 1 <= len(str(data).encode()) <= _MAX_CALLBACK_DATA:
+                    raise _ApiError(400, "Bad Request: BUTTON_DATA_INVALID")
+            message["reply_markup"] = markup
+        elif "keyboard" in markup:
+            self._reply_keyboards[chat_id] = markup
+        elif markup.get("remove_keyboard"):
+            self._reply_keyboards.pop(chat_id, None)
+
+    def _store(self, message: dict[str, Any]) -> None:
+        key = (message["chat"]["id"], message["message_id"])
+        self._messages[key] = message
+        self._seq += 1
+        self._touched[key] = self._seq
+
+    def _snapshot(self, message: dict[str, Any]) -> ChatMessage:
+        document = message.get("document")
+        return ChatMessage(copy.deepcopy(message), self._files.get(document["file_id"]) if document else None)
+
+    def _chat_of(self, params: dict[str, Any]) -> int | None:
+        if (query := self._callback_queries.get(str(params.get("callback_query_id")))) is not None:
+            return query.chat_id
+        try:
+            return int(params["chat_id"])
+        except (KeyError, TypeError, ValueError):
+            return None
+
+
+class _HttpServer(ThreadingHTTPServer):
+    """Joins its handler threads on close and can cut keep-alive connections so that close returns."""
+
+    daemon_threads = False
+    block_on_close = True
+
+    def __init__(self, api: FakeBotApi) -> None:
+        super().__init__(("127.0.0.1", 0), _Handler)
+        self.api = api
+        self._connections: set[socket.socket] = set()
+        self._connections_lock = threading.Lock()
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        with self._connections_lock:
+            self._connections.add(request)
+        super().process_request(request, client_address)
+
+    def shutdown_request(self, request: Any) -> None:
+        with self._connections_lock:
+            self._connections.discard(request)
+        super().shutdown_request(request)
+
+    def close_connections(self) -> None:
+        with self._connections_lock:
+            for connection in self._connections:
+                with suppress(OSError):
+                    connection.shutdown(socket.SHUT_RDWR)
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        # A client that hung up (a cancelled long poll, a closed connection) is no news.
+        if not isinstance(sys.exc_info()[1], OSError):
+            super().handle_error(request, client_address)
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True  # headers and body go out in separate writes
+    server: _HttpServer
+
+    def do_GET(self) -> None:
+        self._serve()
+
+    def do_POST(self) -> None:
+        self._serve()
+
+    def _serve(self) -> None:
+        body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        url = urlsplit(self.path)
+        status, content_type, payload = self.server.api.respond(
+            unquote(url.path), url.query, self.headers.get("Content-Type", ""), body
+        )
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(payload)))
+        self.end_headers()
+        self.wfile.write(payload)
+
+    def log_message(self, format: str, *args: Any) -> None:
+        """Stay silent: ``FakeBotApi.calls()`` is the log."""
+
+
+# Request parsing
+
+
+def _parse_request(content_type: str, body: bytes, query: str) -> tuple[dict[str, Any], dict[str, UploadedFile]]:
+    params = {key: _decode(key, value) for key, value in parse_qsl(query, keep_blank_values=True)}
+    files: dict[str, UploadedFile] = {}
+    mime_type, _, options = content_type.partition(";")
+    mime_type = mime_type.strip().lower()
+    if mime_type == "application/json":
+        params.update(json.loads(body or b"{}"))
+    elif mime_type == "application/x-www-form-urlencoded":
+        pairs = parse_qsl(body.decode(), keep_blank_values=True)
+        params.update({key: _decode(key, value) for key, value in pairs})
+    elif mime_type == "multipart/form-data":
+        boundary = _header_params(options).get("boundary")
+        if not boundary:
+            raise ValueError("multipart body without boundary")
+        for headers, content in _multipart_parts(body, boundary):
+            disposition = _header_params(headers.get("content-disposition", "").partition(";")[2])
+            name = disposition.get("name", "")
+            if "filename" in disposition:
+                mime = headers.get("content-type", "application/octet-stream")
+                files[name] = UploadedFile(disposition["filename"], content, mime)
+            else:
+                params[name] = _decode(name, content.decode())
+    elif body:
+        raise ValueError(f"unsupported content type {content_type!r}")
+    return params, files
+
+
+def _decode(key: str, value: str) -> Any:
+    if key in _STRING_PARAMS:
+        return value
+    try:
+        return json.loads(value)
+    except ValueError:
+        return value
+
+
+def _header_params(options: str) -> dict[str, str]:
+    """``name="document"; filename="年报.docx"`` as a dict, undoing httpx's HTML5 escaping of quoted values."""
+    params = {}
+    for match in re.finditer(r'([\w*-]+)\s*=\s*(?:"([^"]*)"|([^;]*))', options):
+        quoted = match[2] is not None
+        value = match[2] if quoted else match[3].strip()
+        if quoted:
+            value = re.sub(r"%(1[0-9A-F]|0[0-9A-F]|22)", lambda m: chr(int(m[1], 16)), value).replace("\\\\", "\\")
+        params[match[1].lower()] = value
+    return params
+
+
+def _multipart_parts(body: bytes, boundary: str) -> Iterator[tuple[dict[str, str], bytes]]:
+    for chunk in body.split(b"--" + boundary.encode())[1:]:
+        if chunk.startswith(b"--"):
+            return
+        head, _, content = chunk.removeprefix(b"\r\n").partition(b"\r\n\r\n")
+        headers = {}
+        for line in head.decode("utf-8").split("\r\n"):
+            name, _, value = line.partition(":")
+            headers[name.strip().lower()] = value.strip()
+        yield headers, content.removesuffix(b"\r\n")
+
+
+def _chat_id(params: dict[str, Any]) -> int:
+    value = params.get("chat_id")
+    if value in (None, ""):
+        raise _ApiError(400, "Bad Request: chat_id is empty")
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise _ApiError(400, "Bad Request: chat not found") from None
+
+
+def _commands_key(params: dict[str, Any]) -> str:
+    scope = params.get("scope") or {"type": "default"}
+    return json.dumps(scope, sort_keys=True) + "|" + str(params.get("language_code") or "")
+
+
+class _TelegramHtml(HTMLParser):
+    """Telegram's HTML parse mode: the supported tags, properly nested; collects the visible text."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.visible: list[str] = []
+        self.open_tags: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag not in _HTML_TAGS:
+            raise _ApiError(400, f'Bad Request: can\'t parse entities: Unsupported start tag "{tag}"')
+        self.open_tags.append(tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        if not self.open_tags or self.open_tags.pop() != tag:
+            raise _ApiError(400, f'Bad Request: can\'t parse entities: Unexpected end tag "{tag}"')
+
+    def handle_data(self, data: str) -> None:
+        self.visible.append(data)
+
+
+def _visible_text(text: Any, parse_mode: Any) -> str:
+    """The text users see. Only HTML markup is checked and stripped; Markdown is kept as sent."""
+    text = "" if text is None else str(text)
+    if str(parse_mode).upper() != "HTML":
+        return text
+    parser = _TelegramHtml()
+    parser.feed(text)
+    parser.close()
+    if parser.open_tags:
+        unclosed = parser.open_tags[-1]
+        raise _ApiError(
+            400, f"Bad Request: can't parse entities: Can't find end tag corresponding to start tag \"{unclosed}\""
+        )
+    return "".join(parser.visible)
+
+
+def _json(payload: Any) -> bytes:
+    return json.dumps(payload, ensure_ascii=False).encode()
+
+
+# Pointing python-telegram-bot at the fake
+
+
+def application_builder(server: FakeBotApi) -> ApplicationBuilder:
+    """An ``ApplicationBuilder`` with the fake's token and URLs, as the bot builds it from TELEGRAM_API_URL."""
+    return (
+        Application.builder()
+        .token(server.token)
+        .base_url(f"{server.root}/bot")
+        .base_file_url(f"{server.root}/file/bot")
+    )
+
+
+@asynccontextmanager
+async def polling(app: Application, *, timeout: float = 10) -> AsyncIterator[Application]:
+    """Run ``app`` with long polling for the duration of the block, then shut it down completely."""
+    async with app:
+        await app.start()
+        assert app.updater is not None
+        await app.updater.start_polling(poll_interval=0, timeout=timedelta(seconds=timeout))
+        try:
+            yield app
+        finally:
+            await app.updater.stop()
+            await app.stop()

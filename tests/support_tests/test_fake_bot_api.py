@@ -1,0 +1,303 @@
+"""The fake Bot API and the chat client, driven by a tiny real python-telegram-bot application."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import json
+import threading
+import time
+import urllib.parse
+import urllib.request
+from collections.abc import Awaitable, Callable, Iterator
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, ReplyKeyboardMarkup, Update
+from telegram.constants import ParseMode
+from telegram.error import BadRequest, EndPointNotFound, Forbidden, InvalidToken, RetryAfter
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes, MessageHandler, filters
+
+from tests.support import DOWNLOAD, ChatClient, FakeBotApi, application_builder, polling
+
+REPORT = b"PK\x03\x04 not really a docx"
+
+
+async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """The user is greeted with the code they came with and a button to confirm."""
+    assert update.message is not None and update.effective_user is not None
+    await update.message.reply_text(
+        f"Welcome, {update.effective_user.first_name}! Code: {' '.join(context.args or [])}",
+        reply_markup=InlineKeyboardMarkup.from_button(InlineKeyboardButton("Confirm", callback_data="confirm")),
+    )
+
+
+async def choose(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """The pressed button is acknowledged and the message says what was chosen."""
+    query = update.callback_query
+    assert query is not None
+    await query.answer("Noted")
+    await query.edit_message_text(f"You chose {query.data}")
+
+
+async def menu(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """The user gets a reply keyboard."""
+    assert update.message is not None
+    await update.message.reply_text("Pick one", reply_markup=ReplyKeyboardMarkup([["Yes", "No"]]))
+
+
+async def report(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """The user receives the report as a document."""
+    assert update.message is not None
+    await update.message.reply_document(
+        REPORT, filename="年报.docx", caption="<b>Report</b>", parse_mode=ParseMode.HTML
+    )
+
+
+async def receive_upload(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """The bot downloads the user's file and tells its name and checksum."""
+    assert update.message is not None and update.message.document is not None
+    document = update.message.document
+    content = await (await context.bot.get_file(document.file_id)).download_as_bytearray()
+    await update.message.reply_text(f"Got {document.file_name}: {hashlib.sha256(content).hexdigest()}")
+
+
+async def echo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """The user's text comes back."""
+    assert update.message is not None and update.message.text is not None
+    await update.message.reply_text(update.message.text)
+
+
+def echo_app(server: FakeBotApi) -> Application:
+    app = application_builder(server).build()
+    app.add_handler(CommandHandler("start", start))
+    app.add_handler(CommandHandler("menu", menu))
+    app.add_handler(CommandHandler("report", report))
+    app.add_handler(CallbackQueryHandler(choose))
+    app.add_handler(MessageHandler(filters.Document.ALL, receive_upload))
+    app.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, echo))
+    return app
+
+
+def talk(server: FakeBotApi, conversation: Callable[[ChatClient], Awaitable[None]], **client: Any) -> None:
+    """Run the echo bot against the server while ``conversation`` plays the user."""
+
+    async def main() -> None:
+        async with polling(echo_app(server)):
+            await conversation(ChatClient(server, **client))
+
+    asyncio.run(main())
+
+
+def with_bot(server: FakeBotApi, action: Callable[[Bot], Awaitable[None]], *, token: str | None = None) -> None:
+    """Run ``action`` with a bare PTB ``Bot`` talking to the server."""
+
+    async def main() -> None:
+        async with Bot(token or server.token, base_url=f"{server.root}/bot") as bot:
+            await action(bot)
+
+    asyncio.run(main())
+
+
+@pytest.fixture
+def server() -> Iterator[FakeBotApi]:
+    threads_before = set(threading.enumerate())
+    with FakeBotApi() as server:
+        yield server
+    leaked = [thread for thread in threading.enumerate() if thread not in threads_before]
+    assert not leaked, f"threads left running: {leaked}"
+
+
+def test_start_command_gets_a_greeting_with_a_button(server: FakeBotApi) -> None:
+    async def conversation(chat: ChatClient) -> None:
+        await chat.send("/start CODE42")
+        reply = await chat.expect("Welcome, Li!")
+        assert reply.text == "Welcome, Li! Code: CODE42"
+        assert reply.button_texts == ["Confirm"]
+
+    talk(server, conversation, first_name="Li")
+    assert server.unknown_calls == []
+    assert {"getMe", "deleteWebhook", "getUpdates", "sendMessage"} <= {call.method for call in server.calls()}
+
+
+def test_clicking_a_button_edits_the_message(server: FakeBotApi) -> None:
+    async def conversation(chat: ChatClient) -> None:
+        await chat.send("/start")
+        greeting = await chat.wait_reply()
+        await chat.click("Confirm")
+        edited = await chat.wait_reply()
+        assert edited.message_id == greeting.message_id
+        assert edited.text == "You chose confirm"
+        assert edited.edited and edited.buttons == []
+        assert chat.callback_answer == {"text": "Noted"}
+        assert [message.text for message in chat.history()] == ["/start", "You chose confirm"]
+
+    talk(server, conversation)
+
+
+def test_reply_keyboard_button_sends_its_text(server: FakeBotApi) -> None:
+    async def conversation(chat: ChatClient) -> None:
+        await chat.send("/menu")
+        await chat.expect("Pick one")
+        await chat.click("Yes")
+        assert (await chat.wait_reply()).text == "Yes"
+
+    talk(server, conversation)
+
+
+def test_bot_sends_a_document_with_its_bytes(server: FakeBotApi) -> None:
+    async def conversation(chat: ChatClient) -> None:
+        await chat.send("/report")
+        reply = await chat.wait_reply()
+        assert reply.text == "Report"
+        assert reply.file is not None and reply.file.mime_type.endswith("wordprocessingml.document")
+        assert chat.last_document() == ("年报.docx", REPORT)
+
+    talk(server, conversation)
+
+
+def test_user_upload_is_downloadable_by_the_bot(server: FakeBotApi) -> None:
+    content = bytes(range(256)) * 40
+
+    async def conversation(chat: ChatClient) -> None:
+        await chat.upload("2024年数据.xlsx", content)
+        await chat.expect(f"Got 2024年数据.xlsx: {hashlib.sha256(content).hexdigest()}")
+
+    talk(server, conversation)
+    assert [call.status for call in server.calls(DOWNLOAD)] == [200]
+
+
+def test_unhandled_command_gets_no_reply(server: FakeBotApi) -> None:
+    async def conversation(chat: ChatClient) -> None:
+        await chat.send("/unknown")
+        await chat.expect_no_reply()
+
+    talk(server, conversation, quiet=0.2)
+
+
+def test_failed_expectation_shows_what_the_bot_said(server: FakeBotApi) -> None:
+    async def conversation(chat: ChatClient) -> None:
+        await chat.send("hello")
+        with pytest.raises(AssertionError) as failure:
+            await chat.expect("Goodbye", timeout=0.5)
+        assert "no reply contains 'Goodbye'" in str(failure.value)
+        assert "bot: 'hello'" in str(failure.value)
+
+    talk(server, conversation)
+
+
+def test_wrong_token_is_rejected_as_invalid_token(server: FakeBotApi) -> None:
+    with pytest.raises(InvalidToken, match="was rejected by the server"):
+        with_bot(server, lambda bot: asyncio.sleep(0), token="42:wrong-token")
+    assert [(call.method, call.status) for call in server.calls()] == [("getMe", 401)]
+
+
+@pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecationWarning")  # retry_after becomes a timedelta
+def test_flood_control_raises_retry_after_then_recovers(server: FakeBotApi) -> None:
+    server.flood_control("sendMessage", retry_after=7, times=1)
+
+    async def action(bot: Bot) -> None:
+        with pytest.raises(RetryAfter) as flood:
+            await bot.send_message(1001, "first")
+        assert flood.value.retry_after in (7, timedelta(seconds=7))
+        assert (await bot.send_message(1001, "second")).text == "second"
+
+    with_bot(server, action)
+
+
+@pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecationWarning")
+def test_seeded_flood_control_fails_a_reproducible_fraction(server: FakeBotApi) -> None:
+    async def outcomes(bot: Bot) -> list[bool]:
+        results = []
+        for _ in range(20):
+            try:
+                results.append(await bot.send_chat_action(1001, "typing"))
+            except RetryAfter:
+                results.append(False)
+        return results
+
+    async def action(bot: Bot) -> None:
+        server.flood_control("sendChatAction", probability=0.5, seed=3)
+        first = await outcomes(bot)
+        server.flood_control("sendChatAction", probability=0.5, seed=3)
+        assert await outcomes(bot) == first
+        assert 0 < first.count(False) < 20
+
+    with_bot(server, action)
+
+
+def test_blocked_chat_raises_forbidden(server: FakeBotApi) -> None:
+    server.block_chat(1001)
+
+    async def action(bot: Bot) -> None:
+        with pytest.raises(Forbidden, match="bot was blocked by the user"):
+            await bot.send_message(1001, "hello")
+        assert (await bot.send_message(1002, "hello")).chat.id == 1002
+
+    with_bot(server, action)
+
+
+def test_delay_slows_the_answer(server: FakeBotApi) -> None:
+    server.delay(0.2, method="sendMessage")
+
+    async def action(bot: Bot) -> None:
+        started = time.monotonic()
+        await bot.send_message(1001, "slow")
+        assert time.monotonic() - started >= 0.2
+
+    with_bot(server, action)
+
+
+def test_unknown_method_is_recorded(server: FakeBotApi) -> None:
+    async def action(bot: Bot) -> None:
+        with pytest.raises(EndPointNotFound):
+            await bot.do_api_request("sendTelepathy", {"chat_id": 1001})
+
+    with_bot(server, action)
+    assert [(call.method, call.params) for call in server.unknown_calls] == [("sendTelepathy", {"chat_id": 1001})]
+
+
+def test_unchanged_edit_and_broken_html_are_rejected_like_telegram(server: FakeBotApi) -> None:
+    async def action(bot: Bot) -> None:
+        sent = await bot.send_message(1001, "<b>bold</b> &amp; plain", parse_mode=ParseMode.HTML)
+        assert sent.text == "bold & plain"
+        with pytest.raises(BadRequest, match="Message is not modified"):
+            await bot.edit_message_text("bold & plain", chat_id=1001, message_id=sent.message_id)
+        with pytest.raises(BadRequest, match="Can't parse entities"):
+            await bot.send_message(1001, "<b>unclosed", parse_mode=ParseMode.HTML)
+
+    with_bot(server, action)
+
+
+def test_long_poll_returns_as_soon_as_an_update_is_queued_and_offset_confirms_it(server: FakeBotApi) -> None:
+    async def action(bot: Bot) -> None:
+        user = {"id": 1001, "is_bot": False, "first_name": "Li"}
+        chat = {"id": 1001, "type": "private", "first_name": "Li"}
+        asyncio.get_running_loop().call_later(0.1, lambda: server.receive_message(user=user, chat=chat, text="x"))
+        started = time.monotonic()
+        updates = await bot.get_updates(timeout=timedelta(seconds=5))
+        assert time.monotonic() - started < 2
+        assert [update.message.text for update in updates if update.message] == ["x"]
+        assert await bot.get_updates(offset=updates[0].update_id + 1) == ()
+
+    with_bot(server, action)
+
+
+def test_json_form_and_query_string_requests_are_understood(server: FakeBotApi) -> None:
+    keyboard = {"inline_keyboard": [[{"text": "OK", "callback_data": "ok"}]]}
+    as_json = post(server, "sendMessage", json.dumps({"chat_id": 7, "text": "123", "reply_markup": keyboard}).encode())
+    form = urllib.parse.urlencode({"chat_id": "7", "text": "123", "reply_markup": json.dumps(keyboard)}).encode()
+    as_form = post(server, "sendMessage", form, "application/x-www-form-urlencoded")
+    for answer in (as_json, as_form):
+        assert answer["result"]["text"] == "123"
+        assert answer["result"]["reply_markup"] == keyboard
+    with urllib.request.urlopen(f"{server.root}/bot{server.token}/getUpdates?timeout=0.2") as response:
+        assert json.load(response) == {"ok": True, "result": []}
+    assert [message.message_id for message in server.messages(7)] == [1, 2]
+
+
+def post(server: FakeBotApi, method: str, body: bytes, content_type: str = "application/json") -> Any:
+    request = urllib.request.Request(f"{server.root}/bot{server.token}/{method}", body, {"Content-Type": content_type})
+    with urllib.request.urlopen(request) as response:
+        return json.load(response)
