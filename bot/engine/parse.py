@@ -1,0 +1,67 @@
+"""Turning what a person typed into the numbers of one table row, or a clear reason why not.
+
+Accepts full-width digits, Chinese numerals (三, 十二, 一百零五), a trailing unit (件, 个, 万元), and
+spaces, commas, 、 or ； between numbers. Refuses negatives, fractions of a count, absurd sizes, and
+the wrong number of values, each with a message that says what to send instead.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+
+from bot import texts
+from bot.report.numbers import normalize, parse_number
+from bot.schema import NumberKind
+
+SEPARATORS = re.compile(r"[\s,，、;；/|]+")
+UNIT = re.compile(r"(?:件|个|份|条|次|项|万元|万)$")
+NOTHING = {"无", "没有", "均为0", "全部为0", "都是0", "全是0", "全0"}
+MAX_TEXT = 500  # a row answer is a handful of numbers; anything longer is not one
+
+
+@dataclass(frozen=True)
+class ParseError:
+    message: str
+
+
+def _one(token: str, kind: NumberKind) -> Decimal | ParseError:
+    token = UNIT.sub("", token)
+    if token.startswith(("-", "负", "−")):
+        return ParseError(texts.PARSE_NEGATIVE.format(token=token))
+    if kind.is_integer and token.endswith("元"):
+        return ParseError(texts.PARSE_NOT_A_NUMBER.format(token=token))
+    value = parse_number(token)
+    if value is None:
+        return ParseError(texts.PARSE_NOT_A_NUMBER.format(token=token))
+    if kind.is_integer and value != value.to_integral_value():
+        return ParseError(texts.PARSE_NOT_INTEGER.format(token=token))
+    if -value.as_tuple().exponent > kind.decimals:  # type: ignore[operator]
+        return ParseError(texts.PARSE_TOO_PRECISE.format(token=token, decimals=kind.decimals))
+    if value > kind.maximum:
+        return ParseError(texts.PARSE_TOO_LARGE.format(token=token))
+    return value
+
+
+def parse_numbers(text: str, count: int, kind: NumberKind) -> tuple[int | Decimal, ...] | ParseError:
+    """Exactly ``count`` admissible numbers from one message, or why not."""
+    if len(text) > MAX_TEXT:
+        return ParseError(texts.PARSE_WRONG_COUNT.format(count=count, given=texts.PARSE_TOO_MUCH))
+    cleaned = normalize(text).strip(" 。.")
+    if cleaned.replace(" ", "") in NOTHING:
+        return (0,) * count
+    if count == 1 and re.fullmatch(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?", cleaned):
+        cleaned = cleaned.replace(",", "")  # 1,234 is one number when one is asked for
+    tokens = [t for t in SEPARATORS.split(cleaned) if t]
+    if not tokens:
+        return ParseError(texts.PARSE_EMPTY)
+    values: list[int | Decimal] = []
+    for token in tokens:
+        value = _one(token, kind)
+        if isinstance(value, ParseError):
+            return value
+        values.append(int(value) if kind.is_integer else value)
+    if len(values) != count:
+        return ParseError(texts.PARSE_WRONG_COUNT.format(count=count, given=len(values)))
+    return tuple(values)
