@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import argparse
+import logging
+import re
 import sys
 from pathlib import Path
 
 from bot import texts
+from bot.config import Settings
 from bot.render import RenderError, render
 from bot.report import datafile
 from bot.report.checks import check, errors
-from bot.schema import Severity
+from bot.schema import Level, Severity
 
 EXIT_OK, EXIT_FINDINGS, EXIT_UNREADABLE = 0, 1, 2
 
@@ -52,6 +55,109 @@ def cmd_render(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+TOKEN_SHAPE = re.compile(r"^\d{5,}:[A-Za-z0-9_-]{20,}$")
+
+
+class RedactToken(logging.Filter):
+    """Belt and braces: whatever a library logs, the token is replaced before it is written."""
+
+    def __init__(self, token: str) -> None:
+        super().__init__()
+        self.token = token
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        if self.token in message:
+            record.msg, record.args = message.replace(self.token, "<token>"), None
+        if record.exc_info and record.exc_info[1] and self.token in str(record.exc_info[1]):
+            record.exc_text = logging.Formatter().formatException(record.exc_info).replace(self.token, "<token>")
+        return True
+
+
+def setup_logging(settings: Settings, token: str) -> None:
+    logging.basicConfig(format="%(asctime)s %(levelname)s %(name)s: %(message)s", level=settings.log_level.upper())
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # its request lines contain the token
+    for handler in logging.getLogger().handlers:
+        handler.addFilter(RedactToken(token))
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from telegram.error import InvalidToken, NetworkError
+
+    from bot.chat.app import build_application
+
+    settings = Settings()
+    token = settings.telegram_bot_token.get_secret_value().strip() if settings.telegram_bot_token else ""
+    if not token:
+        print(texts.TOKEN_MISSING, file=sys.stderr)
+        return EXIT_UNREADABLE
+    if not TOKEN_SHAPE.match(token):
+        print(texts.TOKEN_MALFORMED, file=sys.stderr)
+        return EXIT_UNREADABLE
+    setup_logging(settings, token)
+    app = build_application(settings)
+    try:
+        app.run_polling(allowed_updates=["message", "callback_query"], drop_pending_updates=False)
+    except InvalidToken:
+        print(texts.TOKEN_REJECTED, file=sys.stderr)
+        return EXIT_UNREADABLE
+    except NetworkError as exc:
+        print(
+            texts.API_UNREACHABLE.format(url=settings.telegram_api_url, reason=str(exc).replace(token, "<token>")),
+            file=sys.stderr,
+        )
+        return EXIT_FINDINGS
+    return EXIT_OK
+
+
+def cmd_invite(args: argparse.Namespace) -> int:
+    from bot.chat.service import Walk
+    from storage.db import make_engine, upgrade
+
+    settings = Settings()
+    name = args.name.strip()
+    if not 2 <= len(name) <= 100 or "\n" in name:
+        print(texts.INVITE_NAME_INVALID, file=sys.stderr)
+        return EXIT_UNREADABLE
+    engine = make_engine(settings.database_url)
+    upgrade(engine)
+    walk = Walk(engine, timezone=settings.timezone, invite_ttl_days=settings.invite_ttl_days)
+    code, agency = walk.invite(name=name, level=Level(args.level), created_by=None)
+    username = _bot_username(settings)
+    link = f"https://t.me/{username}?start={code}" if username else f"https://t.me/<bot>?start={code}"
+    level_name = texts.LEVEL_NAMES[agency.level]
+    print(
+        texts.INVITE_CREATED.format(
+            agency=agency.name, level=level_name, days=settings.invite_ttl_days, link=link, code=code
+        )
+    )
+    return EXIT_OK
+
+
+def _bot_username(settings: Settings) -> str | None:
+    """The bot's @username for the deep link, asked of the Bot API; None when it cannot be reached."""
+    import asyncio
+
+    from telegram import Bot
+    from telegram.error import TelegramError
+
+    if not settings.telegram_bot_token:
+        return None
+    token = settings.telegram_bot_token.get_secret_value()
+
+    async def ask() -> str | None:
+        bot = Bot(
+            token, base_url=f"{settings.telegram_api_url}/bot", base_file_url=f"{settings.telegram_api_url}/file/bot"
+        )
+        async with bot:
+            return bot.username
+
+    try:
+        return asyncio.run(ask())
+    except (TelegramError, OSError):
+        return None
+
+
 def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(prog="nianbao", description=texts.CLI_DESCRIPTION)
     commands = root.add_subparsers(dest="command", required=True)
@@ -65,6 +171,14 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("file")
     p.add_argument("-o", "--output", required=True, help=texts.CLI_OUTPUT_HELP)
     p.set_defaults(handler=cmd_render)
+
+    p = commands.add_parser("run", help=texts.CLI_RUN_HELP)
+    p.set_defaults(handler=cmd_run)
+
+    p = commands.add_parser("invite", help=texts.CLI_INVITE_HELP)
+    p.add_argument("name", help=texts.CLI_INVITE_NAME_HELP)
+    p.add_argument("--level", choices=[level.value for level in Level], default=Level.DEPARTMENT.value)
+    p.set_defaults(handler=cmd_invite)
     return root
 
 

@@ -71,7 +71,9 @@ def _derive(fmt: Format) -> tuple[Question, ...]:
             if part.id in GATED_TABLES:
                 result.append(Question(GATE_PREFIX + part.id, Kind.GATE, section, table=part))
             for row in part.input_rows:
-                result.append(Question(row.key, Kind.ROW, section, table=part, row=row, zero_rows=_zero_rows(part, row)))
+                result.append(
+                    Question(row.key, Kind.ROW, section, table=part, row=row, zero_rows=_zero_rows(part, row))
+                )
     return tuple(result)
 
 

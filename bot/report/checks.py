@@ -355,6 +355,12 @@ def _old_format(report: Report) -> Iterator[Finding]:
                 )
 
 
+def table_totals(report: Report, table: Table) -> list[Finding]:
+    """The 勾稽关系 of one table alone: what the walk checks the moment a table is complete."""
+    findings = [*_computed_columns(report, table), *_computed_rows(report, table)]
+    return findings + [f for f in _equations(report) if report.format.table_of(f.places[0].split("[")[0]) is table]
+
+
 def check(report: Report, previous: Report | None = None) -> list[Finding]:
     """Every finding for a report, errors first, each group in the order of the format's rules."""
     findings: list[Finding] = []

@@ -1,0 +1,67 @@
+"""The one place that builds the Telegram application and registers every handler."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import BotCommand, BotCommandScopeChat
+from telegram.error import TelegramError
+from telegram.ext import (
+    Application,
+    CallbackQueryHandler,
+    CommandHandler,
+    MessageHandler,
+    filters,
+)
+
+from bot import texts
+from bot.chat import handlers
+from bot.chat.service import Walk
+from bot.config import Settings
+from storage.db import make_engine, upgrade
+
+log = logging.getLogger(__name__)
+
+
+async def _register_commands(app: Application) -> None:
+    """The command menu: everyone sees the walk's commands; admins also see /invite."""
+    common = [BotCommand(name, text) for name, text in texts.COMMANDS.items()]
+    await app.bot.set_my_commands(common)
+    settings: Settings = app.bot_data["settings"]
+    admin = common + [BotCommand(name, text) for name, text in texts.ADMIN_COMMANDS.items()]
+    for admin_id in settings.bot_admins:
+        try:
+            await app.bot.set_my_commands(admin, scope=BotCommandScopeChat(admin_id))
+        except TelegramError:  # an admin who has not opened the bot yet has no chat to scope to
+            log.info("admin %s has no chat with the bot yet; admin menu not set", admin_id)
+
+
+def build_application(settings: Settings) -> Application:
+    token = settings.telegram_bot_token.get_secret_value() if settings.telegram_bot_token else ""
+    engine = make_engine(settings.database_url)
+    upgrade(engine)
+    app = (
+        Application.builder()
+        .token(token)
+        .base_url(f"{settings.telegram_api_url}/bot")
+        .base_file_url(f"{settings.telegram_api_url}/file/bot")
+        .post_init(_register_commands)
+        .build()
+    )
+    app.bot_data["settings"] = settings
+    app.bot_data["walk"] = Walk(engine, timezone=settings.timezone, invite_ttl_days=settings.invite_ttl_days)
+
+    app.add_handler(CommandHandler("start", handlers.start))
+    app.add_handler(CommandHandler("fill", handlers.fill))
+    app.add_handler(CommandHandler("status", handlers.status))
+    app.add_handler(CommandHandler("review", handlers.review))
+    app.add_handler(CommandHandler("report", handlers.report))
+    app.add_handler(CommandHandler("help", handlers.help_command))
+    app.add_handler(CommandHandler("invite", handlers.invite))
+    app.add_handler(CallbackQueryHandler(handlers.button))
+    app.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, handlers.text_answer))
+    app.add_handler(MessageHandler(filters.Document.ALL, handlers.document_upload))
+    app.add_handler(MessageHandler(filters.COMMAND, handlers.help_command))
+    app.add_handler(MessageHandler(~filters.StatusUpdate.ALL, handlers.other_message))
+    app.add_error_handler(handlers.on_error)
+    return app

@@ -1,0 +1,277 @@
+"""Each step of the walk as a screen: Chinese text and button rows. No Telegram types here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from bot import texts
+from bot.chat.actions import Action, Verb
+from bot.engine.questions import Ask, Done, Fix, Kind, Progress, Question, Skipped, Step, questions
+from bot.report.checks import row_name
+from bot.report.model import Report, RowValue, format_number
+from bot.schema import Table
+
+Buttons = list[list[tuple[str, str]]]  # rows of (label, callback data)
+EXCERPT = 120  # characters of the current text shown when a prose part is asked again
+MAX_PROSE = 20_000  # characters per prose part: far beyond any real report section
+
+
+@dataclass(frozen=True)
+class Screen:
+    text: str
+    buttons: Buttons = field(default_factory=list)
+
+
+def _b(label: str, verb: Verb, arg: str = "") -> tuple[str, str]:
+    return label, Action(verb, arg).encode()
+
+
+def values_text(cells: RowValue) -> str:
+    return " ".join(format_number(c) for c in cells)
+
+
+def where(q: Question) -> str:
+    section = q.section.heading or (q.prose.name if q.prose else "")
+    if q.prose and q.prose.heading:
+        return texts.WHERE_PART.format(section=section, part=q.prose.heading)
+    if q.table and q.table.caption:
+        return texts.WHERE_PART.format(section=section, part=q.table.caption)
+    return texts.WHERE.format(section=section)
+
+
+def example(table: Table, count: int) -> str:
+    if table.number.is_integer:
+        return " ".join(["1"] + ["0"] * (count - 1)) if count > 1 else "3"
+    return "12.5"
+
+
+def _row_prompt(q: Question) -> str:
+    assert q.table and q.row
+    columns = [q.table.columns[i].label for i in q.table.input_columns]
+    label = row_name(q.row)
+    if q.count == 1:
+        return texts.ROW_ASK_ONE.format(label=label, column=columns[0], example=example(q.table, 1))
+    return texts.ROW_ASK.format(
+        label=label, count=q.count, columns=" ".join(columns), example=example(q.table, q.count)
+    )
+
+
+def row_hint(q: Question) -> str:
+    assert q.table
+    if q.count == 1:
+        return texts.ROW_HINT_ONE.format(example=example(q.table, 1))
+    return texts.ROW_HINT_MANY.format(count=q.count, example=example(q.table, q.count))
+
+
+def _zero_buttons(q: Question) -> list[tuple[str, str]]:
+    """0 for this row; where the row opens an article or group, also 0 for all of it."""
+    one = _b(texts.BUTTON_ZERO if q.count == 1 else texts.BUTTON_ZERO_ROW, Verb.ZERO_ONE, q.id)
+    if len(q.zero_rows) == 1:
+        return [one]
+    if q.table and q.table.caption:
+        return [one, _b(texts.BUTTON_ZERO_ARTICLE, Verb.ZERO, q.id)]
+    return [one, _b(texts.BUTTON_ZERO_GROUP.format(group=q.zero_rows[0].groups[-1]), Verb.ZERO, q.id)]
+
+
+def carried_forward_last_year(last_year: Report | None, q: Question) -> RowValue | None:
+    """Last year's 结转下年度 is this year's 上年结转: offered with one tap."""
+    if last_year is None or q.id != "applications.carried_over":
+        return None
+    cells = last_year.row("applications.carried_forward")
+    return cells if cells and None not in cells else None
+
+
+def ask_screen(step: Ask, progress: Progress, last_year: Report | None) -> Screen:
+    q = step.question
+    nav = [_b(texts.BUTTON_BACK, Verb.BACK, q.id), _b(texts.BUTTON_SKIP, Verb.SKIP, q.id)]
+    if q.kind is Kind.GATE:
+        assert q.table
+        buttons = [
+            [
+                _b(texts.BUTTON_GATE_NONE, Verb.GATE_NONE, q.table.id),
+                _b(texts.BUTTON_GATE_SOME, Verb.GATE_SOME, q.table.id),
+            ]
+        ]
+        return Screen(f"{where(q)}\n{texts.GATE_ASK[q.table.id]}", [*buttons, nav[:1]])
+    if q.kind is Kind.PROSE:
+        assert q.prose
+        covers = "\n".join(texts.PROSE_COVER.format(topic=t) for t in q.prose.covers)
+        if progress.report.level == "government" and q.prose.government_covers:
+            covers += "\n" + "\n".join(texts.PROSE_COVER.format(topic=t) for t in q.prose.government_covers)
+        text = f"{where(q)}\n" + texts.PROSE_ASK.format(name=q.prose.name, covers=covers)
+        current = step.draft if step.draft is not None else progress.report.text(q.id)
+        if current:
+            excerpt = current if len(current) <= EXCERPT else current[:EXCERPT] + "…"
+            text += texts.PROSE_CURRENT.format(chars=len(current), excerpt=excerpt)
+        first: list[tuple[str, str]] = []
+        if step.draft:
+            first.append(_b(texts.BUTTON_DONE, Verb.DONE, q.id))
+        if last_year and (old := last_year.text(q.id)):
+            text += texts.PROSE_LAST_YEAR.format(chars=len(old))
+            first.append(_b(texts.BUTTON_REUSE_TEXT, Verb.REUSE, q.id))
+        if q.id == "text.preamble":
+            first.append(_b(texts.BUTTON_STANDARD, Verb.STANDARD, q.id))
+        return Screen(text, [first, nav] if first else [nav])
+    text = f"{where(q)}\n{_row_prompt(q)}"
+    current = progress.report.row(q.id)
+    if current and None not in current:
+        text += texts.ROW_CURRENT.format(values=values_text(current))
+    first = _zero_buttons(q)
+    if (carried := carried_forward_last_year(last_year, q)) is not None:
+        inputs = tuple(carried[i] for i in q.table.input_columns)  # type: ignore[union-attr]
+        text += texts.ROW_LAST_YEAR.format(values=values_text(inputs), total=format_number(carried[-1]))
+        first.insert(0, _b(texts.BUTTON_REUSE_ROW.format(values=values_text(inputs)), Verb.REUSE, q.id))
+    return Screen(text, [first, nav])
+
+
+def fix_screen(step: Fix) -> Screen:
+    findings = "\n".join(f"• {f}" for f in step.findings)
+    rows: list[str] = []
+    for f in step.findings:
+        for place in f.places:
+            key = place.split("[")[0]
+            if key not in rows:
+                rows.append(key)
+    edits = [
+        _b(texts.BUTTON_EDIT.format(name=r.short or row_name(r)), Verb.EDIT, r.key)
+        for r in step.table.rows
+        if r.key in rows and not r.computed and (r.short or len(step.findings) == 1)
+    ]
+    buttons = [edits[i : i + 2] for i in range(0, len(edits), 2)]
+    if any(step.table.row(k).computed or step.table.row(k).groups for k in rows):
+        buttons.append([_b(texts.BUTTON_FIX_RESULTS, Verb.FIX_RESULTS, step.table.id)])
+    buttons.append([_b(texts.BUTTON_FIX_LATER, Verb.FIX_LATER, step.table.id)])
+    return Screen(texts.FIX_ASK.format(table=step.table.name, findings=findings), buttons)
+
+
+def results_screen(table: Table) -> Screen:
+    rows = [r for r in table.input_rows if r.groups]
+    buttons = [_b(row_name(r)[:20], Verb.EDIT, r.key) for r in rows]
+    return Screen(texts.FIX_RESULTS_ASK, [buttons[i : i + 2] for i in range(0, len(buttons), 2)])
+
+
+def question_name(q: Question) -> str:
+    if q.prose:
+        return q.prose.name
+    assert q.row and q.table
+    return f"{q.table.name} {row_name(q.row)}"
+
+
+def skipped_screen(step: Skipped) -> Screen:
+    items = "\n".join(f"{i}. {question_name(q)}" for i, q in enumerate(step.open, 1))
+    buttons = [[_b(question_name(q)[:30], Verb.EDIT, q.id)] for q in step.open[:8]]
+    return Screen(texts.SKIPPED_LIST.format(count=len(step.open), items=items), buttons)
+
+
+def done_screen() -> Screen:
+    return Screen(
+        texts.DONE,
+        [[_b(texts.BUTTON_REPORT, Verb.REPORT, "docx"), _b(texts.BUTTON_REVIEW, Verb.REVIEW, "")]],
+    )
+
+
+def step_screen(step: Step, progress: Progress, last_year: Report | None = None) -> Screen:
+    if isinstance(step, Ask):
+        return ask_screen(step, progress, last_year)
+    if isinstance(step, Fix):
+        return fix_screen(step)
+    if isinstance(step, Skipped):
+        return skipped_screen(step)
+    assert isinstance(step, Done)
+    return done_screen()
+
+
+def previous_question(progress: Progress, current: Question) -> Question | None:
+    """The question before this one in report order, skipping gates whose table was answered row by row."""
+    all_questions = questions(progress.report.format)
+    index = all_questions.index(current)
+    for q in reversed(all_questions[:index]):
+        if q.kind is Kind.GATE and any(
+            progress.answered(r) for r in all_questions if r.table is q.table and r.kind is Kind.ROW
+        ):
+            continue
+        return q
+    return None
+
+
+def _section_lines(progress: Progress, section_questions: list[Question]) -> list[str]:
+    report = progress.report
+    lines: list[str] = []
+    tables_done: set[str] = set()
+    for q in section_questions:
+        mark = "✅" if progress.answered(q) else ("⏭" if q.id in progress.skipped else "⬜")
+        if q.prose:
+            text = report.text(q.id)
+            summary = texts.REVIEW_PROSE_FILLED.format(chars=len(text)) if text else texts.REVIEW_UNFILLED
+            lines.append(texts.REVIEW_PROSE.format(mark=mark, name=q.prose.name, summary=summary))
+        elif q.table and q.row and q.table.id in ("T3",):
+            if q.table.id in tables_done:
+                continue
+            tables_done.add(q.table.id)
+            lines.extend(_table_summary(progress, q.table))
+        elif q.table and q.row:
+            cells = report.row(q.id)
+            values = values_text(cells) if cells else texts.REVIEW_UNFILLED
+            lines.append(texts.REVIEW_ROW.format(mark=mark, name=row_name(q.row), values=values))
+    return lines
+
+
+def _table_summary(progress: Progress, table: Table) -> list[str]:
+    """Table 三 in a few lines: all-zero, or its non-zero rows with their totals."""
+    rows = [(r, progress.report.row(r.key)) for r in table.rows]
+    if any(cells is None or None in cells for r, cells in rows if not r.computed):
+        open_count = sum(1 for r, cells in rows if not r.computed and (cells is None or None in cells))
+        return [texts.REVIEW_ROW.format(mark="⬜", name=table.name, values=f"{open_count} 行{texts.REVIEW_UNFILLED}")]
+    nonzero = [(r, cells) for r, cells in rows if cells and any(cells)]
+    if not nonzero:
+        return [texts.REVIEW_ALL_ZERO]
+    return [texts.REVIEW_NONZERO.format(name=row_name(r), total=format_number(cells[-1])) for r, cells in nonzero]
+
+
+def review_screen(progress: Progress, section_number: str | None = None) -> Screen:
+    """The whole report compactly with a 修改 button per section, or one section's items to pick from."""
+    fmt = progress.report.format
+    by_section: dict[str, list[Question]] = {}
+    for q in questions(fmt):
+        if q.kind is not Kind.GATE:
+            by_section.setdefault(q.section.number, []).append(q)
+    if section_number is not None and section_number in by_section:
+        qs = by_section[section_number]
+        heading = qs[0].section.heading or qs[0].prose.name  # type: ignore[union-attr]
+        buttons = [_b(question_name(q)[:30], Verb.EDIT_FROM_REVIEW, q.id) for q in qs]
+        rows = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
+        rows.append([_b(texts.BUTTON_REVIEW, Verb.REVIEW, "")])
+        return Screen(texts.REVIEW_PICK.format(heading=heading), rows)
+    report = progress.report
+    lines = [texts.REVIEW_HEAD.format(agency=report.agency, year=report.year)]
+    edit_buttons = []
+    for number, qs in by_section.items():
+        heading = qs[0].section.heading or qs[0].prose.name  # type: ignore[union-attr]
+        lines.append("")
+        lines.append(texts.REVIEW_SECTION.format(heading=heading))
+        lines.extend(_section_lines(progress, qs))
+        edit_buttons.append(_b(texts.BUTTON_EDIT_SECTION.format(number=number or "开篇"), Verb.REVIEW, number))
+    rows = [edit_buttons[i : i + 4] for i in range(0, len(edit_buttons), 4)]
+    rows.append([_b(texts.BUTTON_CONTINUE, Verb.CONTINUE), _b(texts.BUTTON_REPORT, Verb.REPORT, "docx")])
+    return Screen("\n".join(lines), rows)
+
+
+def preview_screen(report: Report) -> Screen:
+    """Tables 二, 三 and 四 as short text lines; table 三 lists only its non-zero rows."""
+    lines = [texts.PREVIEW_HEAD]
+    for section in report.format.sections:
+        if not section.tables:
+            continue
+        lines += ["", section.heading or ""]
+        for table in section.tables:
+            if table.caption:
+                lines.append(table.caption)
+            shown = [(r, report.cells(table, r)) for r in table.rows]
+            if table.id == "T3":
+                shown = [(r, c) for r, c in shown if any(x != 0 for x in c)] or []
+                if not shown:
+                    lines.append(texts.REVIEW_ALL_ZERO)
+                    continue
+            for row, cells in shown:
+                lines.append(f"{row_name(row)}：{values_text(cells)}")
+    return Screen("\n".join(lines))

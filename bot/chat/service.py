@@ -1,0 +1,439 @@
+"""The walk against the database: each call is one transaction that loads, decides, stores, commits.
+
+Handlers call these methods with plain values (user id, update id, text, action) and get screens
+back. Every change is committed before the method returns, so the reply the handler then sends
+("已保存") is never ahead of the database. A repeated update id is recognised and changes nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import Engine
+from sqlmodel import Session
+
+from bot import texts
+from bot.chat import screens
+from bot.chat.actions import Action, Verb
+from bot.chat.screens import Screen
+from bot.engine.parse import ParseError, parse_numbers
+from bot.engine.questions import (
+    FIX_PREFIX,
+    Ask,
+    Fix,
+    Kind,
+    Progress,
+    Question,
+    Step,
+    next_step,
+    question,
+    questions,
+)
+from bot.report.model import Report, RowValue, complete_row, format_number, with_totals
+from bot.schema import Level, Table
+from storage import repo
+from storage.models import Agency, Member, ReportRow
+
+REVIEW = "review"
+
+
+def due_year(today: date, level: Level) -> int:
+    """The report year due next: last year's until its deadline has passed, then this year's."""
+    month, day = {Level.DEPARTMENT: (1, 31), Level.GOVERNMENT: (3, 31)}[level]
+    return today.year - 1 if today <= date(today.year, month, day) else today.year
+
+
+@dataclass
+class Reply:
+    """What the handler sends: screens in order; ``stale`` when a button no longer applied."""
+
+    screens: list[Screen] = field(default_factory=list)
+    handled: bool = True  # False for a repeated update: send nothing
+
+
+@dataclass
+class Context:
+    """Everything one update needs, loaded in its transaction."""
+
+    session: Session
+    member: Member
+    agency: Agency
+    row: ReportRow
+    progress: Progress
+    last_year: Report | None
+
+    @property
+    def report(self) -> Report:
+        return self.progress.report
+
+
+class Walk:
+    def __init__(self, engine: Engine, *, timezone: str = "Asia/Shanghai", invite_ttl_days: int = 14) -> None:
+        self.engine = engine
+        self.zone = ZoneInfo(timezone)
+        self.invite_ttl = timedelta(days=invite_ttl_days)
+
+    def _session(self) -> Session:
+        # Objects stay readable after commit: a handler formats its reply from them afterwards.
+        return Session(self.engine, expire_on_commit=False)
+
+    def today(self) -> date:
+        return datetime.now(self.zone).date()
+
+    # --- who is who ----------------------------------------------------------------------------
+    def membership(self, user_id: int) -> tuple[Member, Agency] | None:
+        with self._session() as session:
+            members = repo.memberships(session=session, telegram_user_id=user_id)
+            if not members:
+                return None
+            member = members[-1]
+            return member, session.get_one(Agency, member.agency_id)
+
+    def invite(self, *, name: str, level: Level, created_by: int | None) -> tuple[str, Agency]:
+        with self._session() as session:
+            agency = repo.get_agency_by_name(session=session, name=name)
+            if agency is None:
+                agency = repo.create_agency(session=session, name=name, level=level)
+            code = repo.create_invite(session=session, agency=agency, created_by=created_by, ttl=self.invite_ttl)
+            return code, agency
+
+    def join(self, *, code: str, user_id: int, display_name: str) -> str:
+        """Redeem an invite; returns the Chinese message to show."""
+        with self._session() as session:
+            invite = repo.find_invite(session=session, code=code)
+            if invite is None:
+                return texts.INVITE_INVALID
+            agency = session.get_one(Agency, invite.agency_id)
+            if repo.get_member(session=session, agency=agency, telegram_user_id=user_id):
+                return texts.INVITE_ALREADY.format(agency=agency.name)
+            if invite.used_at is not None:
+                return texts.INVITE_USED
+            if invite.expires_at.replace(tzinfo=invite.expires_at.tzinfo or self.zone) < datetime.now(self.zone):
+                return texts.INVITE_EXPIRED
+            if not repo.stage_use_invite(session=session, invite=invite, user_id=user_id):
+                session.rollback()
+                return texts.INVITE_USED
+            repo.add_member(session=session, agency=agency, telegram_user_id=user_id, display_name=display_name)
+            year = due_year(self.today(), agency.level)
+            return texts.WELCOME.format(name=display_name, agency=agency.name, year=year)
+
+    # --- loading -------------------------------------------------------------------------------
+    @contextmanager
+    def _context(self, user_id: int) -> Iterator[Context | None]:
+        with self._session() as session:
+            members = repo.memberships(session=session, telegram_user_id=user_id)
+            if not members:
+                yield None
+                return
+            member = members[-1]
+            agency = session.get_one(Agency, member.agency_id)
+            year = due_year(self.today(), agency.level)
+            row = repo.get_or_create_report(session=session, agency=agency, year=year)
+            yield self._load(session, member, agency, row)
+
+    def _load(self, session: Session, member: Member, agency: Agency, row: ReportRow) -> Context:
+        report = repo.load_report(session=session, report_id=row.id)  # type: ignore[arg-type]
+        progress = Progress(
+            report=report,
+            skipped=repo.skips_of(session=session, report=row),
+            drafts=repo.drafts_of(session=session, report=row),
+            editing=member.editing,
+        )
+        previous = repo.get_report(session=session, agency=agency, year=row.year - 1)
+        last_year = repo.load_report(session=session, report_id=previous.id) if previous else None  # type: ignore[arg-type]
+        return Context(session, member, agency, row, progress, last_year)
+
+    def _reload(self, ctx: Context) -> Context:
+        return self._load(ctx.session, ctx.member, ctx.agency, ctx.row)
+
+    # --- the walk ------------------------------------------------------------------------------
+    def current(self, user_id: int) -> Screen | None:
+        """The screen of the step the member stands at (None for a stranger)."""
+        with self._context(user_id) as ctx:
+            return None if ctx is None else self._screen(ctx)
+
+    def _screen(self, ctx: Context) -> Screen:
+        if ctx.member.return_to == REVIEW and not ctx.member.editing:
+            return self._review(ctx)
+        return screens.step_screen(next_step(ctx.progress), ctx.progress, ctx.last_year)
+
+    def _after_change(self, ctx: Context, ack: str) -> Reply:
+        """Commit, then show the acknowledgement with the next step (or the review to return to)."""
+        ctx.session.commit()
+        ctx = self._reload(ctx)
+        done, total = ctx.progress.counted()
+        nxt = self._screen(ctx)
+        return Reply([Screen(f"{ack.format(done=done, total=total)}\n\n{nxt.text}", nxt.buttons)])
+
+    def _finish_question(self, ctx: Context, q: Question) -> None:
+        """The question is answered: it is no longer skipped, and the member's detour (if any) ends."""
+        ids = [q.id]
+        if q.table is not None:
+            ids.append(FIX_PREFIX + q.table.id)  # a changed table is checked afresh
+        repo.stage_unskip(session=ctx.session, report=ctx.row, question_ids=ids)
+        if ctx.member.editing == q.id:
+            repo.stage_cursor(session=ctx.session, member=ctx.member, editing=None, return_to=ctx.member.return_to)
+        elif ctx.member.return_to != REVIEW:
+            repo.stage_cursor(session=ctx.session, member=ctx.member, editing=None)
+
+    def _store_rows(self, ctx: Context, table: Table, rows: dict[str, RowValue]) -> None:
+        for key, inputs in rows.items():
+            repo.stage_answer(
+                session=ctx.session,
+                report=ctx.row,
+                field_key=key,
+                value=complete_row(table, inputs),
+                by=ctx.member.telegram_user_id,
+            )
+        totals = with_totals(
+            Report(
+                ctx.report.agency,
+                ctx.report.level,
+                ctx.report.year,
+                values={**ctx.report.values, **{k: complete_row(table, v) for k, v in rows.items()}},
+            )
+        )
+        for row in table.rows:
+            if row.computed and (value := totals.row(row.key)) is not None:
+                repo.stage_answer(session=ctx.session, report=ctx.row, field_key=row.key, value=value, by=None)
+
+    def answer_text(self, user_id: int, update_id: int, text: str) -> Reply | None:
+        with self._context(user_id) as ctx:
+            if ctx is None:
+                return None
+            if not repo.stage_claim_update(session=ctx.session, update_id=update_id):
+                return Reply(handled=False)
+            step = next_step(ctx.progress)
+            if not isinstance(step, Ask):
+                ctx.session.commit()
+                return Reply([Screen(texts.NOT_A_QUESTION), self._screen(ctx)])
+            q = step.question
+            if q.kind is Kind.PROSE:
+                return self._prose_chunk(ctx, q, step.draft, text)
+            if q.kind is Kind.GATE:
+                answer = text.strip().strip("。.!！")
+                if answer in ("没有", "无", "否", "0"):
+                    return self._gate(ctx, q, none=True)
+                if answer in ("有", "是"):
+                    return self._gate(ctx, q, none=False)
+                ctx.session.commit()
+                return Reply([screens.step_screen(step, ctx.progress, ctx.last_year)])
+            assert q.table is not None and q.row is not None
+            parsed = parse_numbers(text, q.count, q.table.number)
+            if isinstance(parsed, ParseError):
+                ctx.session.commit()  # only the update's receipt: no answer changes
+                again = screens.step_screen(step, ctx.progress, ctx.last_year)
+                error = texts.ROW_ERROR.format(reason=parsed.message, hint=screens.row_hint(q))
+                return Reply([Screen(f"{error}\n\n{again.text}", again.buttons)])
+            self._store_rows(ctx, q.table, {q.id: parsed})
+            self._finish_question(ctx, q)
+            full = complete_row(q.table, parsed)
+            if q.count > 1 and any(c.sums for c in q.table.columns):
+                ack = texts.SAVED_ROW.format(
+                    values=screens.values_text(parsed),
+                    total=format_number(full[-1]),
+                    done="{done}",
+                    total_questions="{total}",
+                )
+            else:
+                ack = texts.SAVED
+            return self._after_change(ctx, ack)
+
+    def _prose_chunk(self, ctx: Context, q: Question, draft: str | None, text: str) -> Reply:
+        assert q.prose is not None
+        text = text.strip()
+        if not text:
+            ctx.session.commit()
+            return Reply([Screen(texts.PROSE_EMPTY)])
+        combined = f"{draft}\n{text}" if draft else text
+        if len(combined) > screens.MAX_PROSE:
+            ctx.session.commit()
+            return Reply([Screen(texts.PROSE_TOO_LONG.format(chars=len(combined), limit=screens.MAX_PROSE))])
+        repo.stage_draft(
+            session=ctx.session, report=ctx.row, field_key=q.id, text=combined, by=ctx.member.telegram_user_id
+        )
+        ctx.session.commit()
+        done = [[(texts.BUTTON_DONE, Action(Verb.DONE, q.id).encode())]]
+        return Reply([Screen(texts.PROSE_DRAFT.format(chars=len(combined)), done)])
+
+    def replace_draft(self, user_id: int, update_id: int, text: str) -> Reply | None:
+        """An uploaded file becomes the whole draft of the prose part being asked."""
+        with self._context(user_id) as ctx:
+            if ctx is None:
+                return None
+            if not repo.stage_claim_update(session=ctx.session, update_id=update_id):
+                return Reply(handled=False)
+            step = next_step(ctx.progress)
+            if not isinstance(step, Ask) or step.question.kind is not Kind.PROSE:
+                ctx.session.commit()
+                return Reply([Screen(texts.UPLOAD_NOT_NOW), self._screen(ctx)])
+            return self._prose_chunk(ctx, step.question, None, text)
+
+    def _gate(self, ctx: Context, q: Question, *, none: bool) -> Reply:
+        assert q.table is not None
+        rows = [r for r in questions(ctx.report.format) if r.table is q.table and r.kind is Kind.ROW]
+        if not none:
+            repo.stage_cursor(
+                session=ctx.session, member=ctx.member, editing=rows[0].id, return_to=ctx.member.return_to
+            )
+            ctx.session.commit()
+            return Reply([self._screen(self._reload(ctx))])
+        self._store_rows(ctx, q.table, {r.id: (0,) * r.count for r in rows})
+        for r in rows:
+            self._finish_question(ctx, r)
+        return self._after_change(ctx, texts.SAVED_GATE_NONE.format(table=q.table.name, done="{done}", total="{total}"))
+
+    def act(self, user_id: int, update_id: int, action: Action) -> Reply | None:
+        """A button tap. Buttons naming another question than the current one are stale."""
+        with self._context(user_id) as ctx:
+            if ctx is None:
+                return None
+            if not repo.stage_claim_update(session=ctx.session, update_id=update_id):
+                return Reply(handled=False)
+            reply = self._act(ctx, next_step(ctx.progress), action)
+            ctx.session.commit()
+            return reply
+
+    def _stale(self, ctx: Context) -> Reply:
+        return Reply([Screen(texts.STALE), self._screen(ctx)])
+
+    def _act(self, ctx: Context, step: Step, action: Action) -> Reply:
+        verb, arg = action.verb, action.arg
+        if verb is Verb.CONTINUE:
+            repo.stage_cursor(session=ctx.session, member=ctx.member, editing=None)
+            ctx.session.commit()
+            return Reply([self._screen(self._reload(ctx))])
+        if verb is Verb.REVIEW:
+            return Reply([self._review(ctx, section=arg or None)])
+        if verb in (Verb.EDIT, Verb.EDIT_FROM_REVIEW):
+            if question(ctx.report.format, arg) is None:
+                return self._stale(ctx)
+            back = REVIEW if verb is Verb.EDIT_FROM_REVIEW else None
+            repo.stage_cursor(session=ctx.session, member=ctx.member, editing=arg, return_to=back)
+            ctx.session.commit()
+            return Reply([self._screen(self._reload(ctx))])
+        if isinstance(step, Fix):
+            if arg != step.table.id or verb not in (Verb.FIX_LATER, Verb.FIX_RESULTS):
+                return self._stale(ctx)
+            if verb is Verb.FIX_RESULTS:
+                return Reply([screens.results_screen(step.table)])
+            repo.stage_skip(session=ctx.session, report=ctx.row, question_id=FIX_PREFIX + step.table.id)
+            return self._after_change(ctx, texts.SKIPPED.format(name=step.table.name))
+        if not isinstance(step, Ask):
+            return self._stale(ctx)
+        q = step.question
+        if verb in (Verb.GATE_NONE, Verb.GATE_SOME):
+            if q.kind is not Kind.GATE or q.table is None or arg != q.table.id:
+                return self._stale(ctx)
+            return self._gate(ctx, q, none=verb is Verb.GATE_NONE)
+        if arg != q.id:
+            return self._stale(ctx)
+        if verb is Verb.BACK:
+            previous = screens.previous_question(ctx.progress, q)
+            repo.stage_cursor(session=ctx.session, member=ctx.member, editing=previous.id if previous else None)
+            ctx.session.commit()
+            return Reply([self._screen(self._reload(ctx))])
+        if verb is Verb.SKIP:
+            if q.kind is Kind.GATE:
+                return self._stale(ctx)
+            repo.stage_skip(session=ctx.session, report=ctx.row, question_id=q.id)
+            if ctx.member.editing == q.id:
+                repo.stage_cursor(session=ctx.session, member=ctx.member, editing=None, return_to=ctx.member.return_to)
+            return self._after_change(ctx, texts.SKIPPED.format(name=screens.question_name(q)))
+        if q.kind is Kind.PROSE:
+            return self._prose_action(ctx, q, step, verb)
+        assert q.table is not None and q.row is not None
+        if verb in (Verb.ZERO, Verb.ZERO_ONE):
+            rows = q.zero_rows if verb is Verb.ZERO else (q.row,)
+            self._store_rows(ctx, q.table, {r.key: (0,) * q.count for r in rows})
+            for r in rows:
+                self._finish_question(ctx, question(ctx.report.format, r.key))  # type: ignore[arg-type]
+            names = (
+                "、".join(screens.row_name(r) for r in rows)
+                if len(rows) <= 2
+                else f"{rows[0].groups[-1] if rows[0].groups else q.table.caption}"
+            )
+            return self._after_change(ctx, texts.SAVED_ZERO.format(rows=names, done="{done}", total="{total}"))
+        if verb is Verb.REUSE and (carried := screens.carried_forward_last_year(ctx.last_year, q)) is not None:
+            inputs = tuple(carried[i] for i in q.table.input_columns)
+            self._store_rows(ctx, q.table, {q.id: inputs})
+            self._finish_question(ctx, q)
+            return self._after_change(ctx, texts.SAVED)
+        return self._stale(ctx)
+
+    def _prose_action(self, ctx: Context, q: Question, step: Ask, verb: Verb) -> Reply:
+        assert q.prose is not None
+        by = ctx.member.telegram_user_id
+        if verb is Verb.DONE and step.draft:
+            text, ack = (
+                step.draft,
+                texts.SAVED_PROSE.format(name=q.prose.name, chars=len(step.draft), done="{done}", total="{total}"),
+            )
+        elif verb is Verb.REUSE and ctx.last_year and (old := ctx.last_year.text(q.id)):
+            text, ack = old, texts.PROSE_REUSED + "\n" + texts.SAVED
+        elif verb is Verb.STANDARD and q.id == "text.preamble":
+            text = texts.STANDARD_PREAMBLE.format(year=ctx.report.year)
+            ack = texts.SAVED_PROSE.format(name=q.prose.name, chars=len(text), done="{done}", total="{total}")
+        else:
+            return self._stale(ctx)
+        repo.stage_answer(session=ctx.session, report=ctx.row, field_key=q.id, value=text, by=by)
+        repo.stage_drop_draft(session=ctx.session, report=ctx.row, field_key=q.id)
+        self._finish_question(ctx, q)
+        return self._after_change(ctx, ack)
+
+    # --- overviews -----------------------------------------------------------------------------
+    def status(self, user_id: int) -> Screen | None:
+        with self._context(user_id) as ctx:
+            if ctx is None:
+                return None
+            done, total = ctx.progress.counted()
+            lines = [texts.STATUS_HEAD.format(agency=ctx.agency.name, year=ctx.report.year, done=done, total=total)]
+            for section, answered, count in ctx.progress.by_section():
+                name = section.heading or screens.where(questions(ctx.report.format)[0]).strip("【】")
+                bar = "▓" * round(8 * answered / count) + "░" * (8 - round(8 * answered / count))
+                lines.append(texts.STATUS_LINE.format(bar=bar, section=name, done=answered, total=count))
+            open_skips = [q for q in ctx.progress.open_questions() if q.id in ctx.progress.skipped]
+            if open_skips:
+                lines.append(texts.STATUS_SKIPPED.format(count=len(open_skips)))
+            buttons = [
+                [
+                    (texts.BUTTON_CONTINUE, Action(Verb.CONTINUE).encode()),
+                    (texts.BUTTON_REVIEW, Action(Verb.REVIEW).encode()),
+                ]
+            ]
+            return Screen("\n".join(lines), buttons)
+
+    def review(self, user_id: int) -> Screen | None:
+        with self._context(user_id) as ctx:
+            if ctx is None:
+                return None
+            repo.stage_cursor(session=ctx.session, member=ctx.member, editing=None)
+            ctx.session.commit()
+            return self._review(ctx)
+
+    def _review(self, ctx: Context, section: str | None = None) -> Screen:
+        return screens.review_screen(ctx.progress, section)
+
+    # --- the report ----------------------------------------------------------------------------
+    def report_data(self, user_id: int) -> tuple[Report, Report | None] | None:
+        """The report as it stands (totals computed, dated today if undated) and last year's."""
+        with self._context(user_id) as ctx:
+            if ctx is None:
+                return None
+            report = with_totals(ctx.report)
+            if report.date is None:
+                report = Report(report.agency, report.level, report.year, self.today(), report.values, report.format)
+            return report, ctx.last_year
+
+
+FILENAME_UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
+
+
+def report_filename(report: Report, suffix: str) -> str:
+    name = texts.REPORT_FILE.format(agency=report.agency, year=report.year, suffix=suffix)
+    return FILENAME_UNSAFE.sub("_", name)
