@@ -109,7 +109,7 @@ PARSE_NOT_INTEGER = "“{token}”不是整数，件数应为整数。"
 PARSE_TOO_PRECISE = "“{token}”的小数位太多，最多保留 {decimals} 位。"
 PARSE_TOO_LARGE = "“{token}”太大了，请核对。"
 PARSE_WRONG_COUNT = "这一题需要 {count} 个数字，收到了 {given} 个。"
-PARSE_TOO_MUCH = "很多"
+PARSE_TOO_LONG = "内容太长了，这一题只需要 {count} 个数字。"
 
 # --- the walk ------------------------------------------------------------------------------------
 SAVED = "✅ 已保存 · {done}/{total}"

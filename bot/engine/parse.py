@@ -47,7 +47,7 @@ def _one(token: str, kind: NumberKind) -> Decimal | ParseError:
 def parse_numbers(text: str, count: int, kind: NumberKind) -> tuple[int | Decimal, ...] | ParseError:
     """Exactly ``count`` admissible numbers from one message, or why not."""
     if len(text) > MAX_TEXT:
-        return ParseError(texts.PARSE_WRONG_COUNT.format(count=count, given=texts.PARSE_TOO_MUCH))
+        return ParseError(texts.PARSE_TOO_LONG.format(count=count))
     cleaned = normalize(text).strip(" 。.")
     if cleaned.replace(" ", "") in NOTHING:
         return (0,) * count

@@ -1,0 +1,114 @@
+"""The real bot (`python -m bot run`, a subprocess) against the fake Bot API, and a member who has joined.
+
+A test reads like the chat: ``await chat.send("/fill")``, ``await chat.expect("已保存")``,
+``await chat.click("没有，全部填 0")``. The bot can be killed (-9) and started again on the same
+database, which is how the tests prove that nothing acknowledged is lost.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.support import ChatClient, FakeBotApi
+
+ROOT = Path(__file__).resolve().parents[2]
+ADMIN_ID = 42
+MEMBER_ID = 1001
+
+
+class BotProcess:
+    """`python -m bot run` with its settings in the environment, started and stopped at will."""
+
+    def __init__(self, server: FakeBotApi, workdir: Path, database_url: str) -> None:
+        self.server = server
+        self.workdir = workdir
+        self.log = workdir / "bot.log"
+        self.env = {
+            **os.environ,
+            "PYTHONPATH": str(ROOT),
+            "TELEGRAM_BOT_TOKEN": server.token,
+            "TELEGRAM_API_URL": server.root,
+            "DATABASE_URL": database_url,
+            "BOT_ADMINS": str(ADMIN_ID),
+            "LOG_LEVEL": "DEBUG",
+        }
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def start(self, timeout: float = 20) -> None:
+        polls = len(self.server.calls("getUpdates"))
+        with self.log.open("ab") as log:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "bot", "run"], cwd=self.workdir, env=self.env, stdout=log, stderr=log
+            )
+        deadline = time.monotonic() + timeout
+        while len(self.server.calls("getUpdates")) <= polls:  # polling has begun: the bot is ready
+            if self.process.poll() is not None or time.monotonic() > deadline:
+                raise AssertionError(f"the bot did not start:\n{self.log.read_text(errors='replace')[-3000:]}")
+            time.sleep(0.05)
+
+    def kill(self) -> None:
+        """kill -9: no shutdown code runs, as in a power cut or an OOM kill."""
+        assert self.process is not None
+        self.process.send_signal(signal.SIGKILL)
+        self.process.wait()
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.kill()
+
+    def run_cli(self, *args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "bot", *args],
+            cwd=self.workdir,
+            env=self.env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+
+
+@pytest.fixture
+def server() -> Iterator[FakeBotApi]:
+    with FakeBotApi() as api:
+        yield api
+
+
+@pytest.fixture
+def bot(server: FakeBotApi, tmp_path: Path) -> Iterator[BotProcess]:
+    process = BotProcess(server, tmp_path, f"sqlite:///{tmp_path / 'nianbao.db'}")
+    process.start()
+    yield process
+    process.stop()
+    assert server.token not in process.log.read_text(errors="replace"), "the token leaked into the log"
+
+
+def invite_code(bot: BotProcess, agency: str = "绥芬河市文体广电和旅游局", level: str = "department") -> str:
+    result = bot.run_cli("invite", agency, "--level", level)
+    assert result.returncode == 0, result.stderr
+    return result.stdout.rsplit("邀请码：", 1)[1].strip()
+
+
+async def joined(
+    server: FakeBotApi, bot: BotProcess, *, user_id: int = MEMBER_ID, agency: str = "绥芬河市文体广电和旅游局"
+) -> ChatClient:
+    chat = ChatClient(server, user_id=user_id, first_name="小李", quiet=0.4)
+    await chat.send(f"/start {invite_code(bot, agency)}")
+    await chat.expect("请填写“开篇说明”")
+    return chat
+
+
+def run(coroutine: object) -> None:
+    asyncio.run(coroutine)  # type: ignore[arg-type]

@@ -1,0 +1,82 @@
+"""The whole walk in the chat: join, answer everything, fix a mismatch, get the .docx back."""
+
+from __future__ import annotations
+
+import io
+
+import docx
+
+from bot.render.layout import Kind, section_grid
+from bot.report import datafile
+from bot.report.model import Report
+from tests.conftest import SEED_JSON
+from tests.e2e.conftest import BotProcess, joined, run
+from tests.support import ChatClient, FakeBotApi
+
+SEED = datafile.load(SEED_JSON)
+PROSE_KEYS = [p.key for p in SEED.format.prose if p.key != "text.preamble"]
+
+
+async def write(chat: ChatClient, text: str) -> None:
+    """A prose part one paragraph per message, then 完成."""
+    for paragraph in text.split("\n"):
+        if paragraph.strip():
+            await chat.send(paragraph)
+            await chat.expect("已记录")
+    await chat.click("完成")
+    await chat.expect("✅ 已保存")
+
+
+def docx_numbers(body: bytes, report: Report) -> None:
+    """Every number of tables 二/三/四 in the .docx sits in the cell the official layout puts it in."""
+    document = docx.Document(io.BytesIO(body))
+    grids = [section_grid(report, s.tables) for s in report.format.sections if s.tables]
+    tables = [t for t in document.tables if len(t.rows) in {g.height for g in grids}]
+    assert len(tables) == 3
+    for grid, table in zip(grids, tables, strict=True):
+        for cell in grid.cells:
+            if cell.kind is Kind.NUMBER or cell.kind is Kind.LABEL:
+                assert table.cell(cell.row, cell.col).text == cell.text, (cell, table.cell(cell.row, cell.col).text)
+
+
+def test_all_zero_walk_of_the_seed_agency(server: FakeBotApi, bot: BotProcess) -> None:
+    async def conversation() -> None:
+        chat = await joined(server, bot)
+        actions = 2  # /start with the code, and /report below
+        await chat.click("使用标准开篇")
+        await chat.expect("✅ 已保存“开篇说明”")
+        actions += 1
+        for key in PROSE_KEYS[:6]:
+            await write(chat, SEED.text(key))
+        await chat.click("本条各项均为 0")  # 规章 and 行政规范性文件
+        await chat.expect("行政许可")
+        await chat.send("3件")
+        await chat.expect("行政处罚")
+        await chat.click("本条各项均为 0")  # 行政处罚 and 行政强制
+        await chat.expect("行政事业性收费")
+        await chat.click("0")
+        await chat.expect("是否收到过政府信息公开申请")
+        await chat.click("没有，全部填 0")
+        await chat.expect("表三已全部填 0")
+        await chat.click("没有，全部填 0")
+        await chat.expect("表四已全部填 0")
+        actions += 6
+        for key in PROSE_KEYS[6:]:
+            await write(chat, SEED.text(key))
+        await chat.expect("全部填写完成")
+        await chat.send("/status")
+        await chat.expect("42/42")
+        await chat.send("/report")
+        await chat.expect("检查通过")
+        await chat.expect("S6-FEE")  # the seed's 六 does not state the fee: a warning, not an error
+        await chat.expect("政府信息公开工作年度报告", timeout=30)  # the caption of the document
+        name, body = chat.last_document()
+        assert name == "绥芬河市文体广电和旅游局_2026年政府信息公开工作年度报告.docx"
+        docx_numbers(body, SEED)
+        text = "\n".join(p.text for p in docx.Document(io.BytesIO(body)).paragraphs)
+        for key in PROSE_KEYS:
+            for paragraph in SEED.text(key).split("\n"):
+                assert paragraph.strip() in text
+        assert actions <= 20
+
+    run(conversation())
