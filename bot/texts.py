@@ -113,7 +113,7 @@ PARSE_TOO_LONG = "内容太长了，这一题只需要 {count} 个数字。"
 
 # --- the walk ------------------------------------------------------------------------------------
 SAVED = "✅ 已保存 · {done}/{total}"
-SAVED_ROW = "✅ 已保存：{values}（总计 {total}） · {done}/{total_questions}"
+SAVED_ROW = "✅ 已保存：{values}（总计 {row_total}） · {done}/{total}"
 SAVED_ZERO = "✅ 已填 0：{rows} · {done}/{total}"
 SAVED_GATE_NONE = "✅ {table}已全部填 0 · {done}/{total}"
 SAVED_PROSE = "✅ 已保存“{name}”（{chars} 字） · {done}/{total}"

@@ -11,8 +11,10 @@ import json
 import secrets
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
+from functools import cache
 from typing import Any
 
+from sqlalchemy import bindparam
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col, delete, select, update
@@ -37,6 +39,18 @@ FORMATS = {fmt.id: fmt for fmt in (FORMAT_2021, FORMAT_2019)}
 
 def _now() -> datetime:
     return datetime.now(UTC)
+
+
+# The bot reads these on every update: built once, they skip SQLAlchemy's per-call construction.
+_MEMBERSHIPS = select(Member).where(Member.telegram_user_id == bindparam("user_id")).order_by(col(Member.id))
+_REPORT = select(ReportRow).where(ReportRow.agency_id == bindparam("agency_id"), ReportRow.year == bindparam("year"))
+_ANSWERS = select(Answer.field_key, Answer.value_json).where(Answer.report_id == bindparam("report_id"))
+_DRAFTS = (
+    select(ProseDraft.field_key, ProseDraft.text)
+    .where(ProseDraft.report_id == bindparam("report_id"))
+    .order_by(col(ProseDraft.id))
+)
+_SKIPS = select(Skip.question_id).where(Skip.report_id == bindparam("report_id"))
 
 
 def _cell_json(cell: Cell) -> str:
@@ -89,12 +103,43 @@ def _insert(session: Session, table: type[Any]) -> Any:
     return insert(table)
 
 
-def _upsert_answer(*, session: Session, report: ReportRow, field_key: str, value_json: str, by: int | None) -> None:
-    insert = _insert(session, Answer).values(
-        report_id=report.id, field_key=field_key, value_json=value_json, answered_by=by, answered_at=_now()
+@cache
+def _upsert(dialect: str, table: type[Any], keys: tuple[str, ...], changed: tuple[str, ...] = ()) -> Any:
+    """INSERT … ON CONFLICT (keys) DO UPDATE the ``changed`` columns (or DO NOTHING), built once."""
+    insert = (sqlite_insert if dialect == "sqlite" else postgresql_insert)(table)
+    if not changed:
+        return insert.on_conflict_do_nothing(index_elements=list(keys))
+    return insert.on_conflict_do_update(
+        index_elements=list(keys), set_={name: insert.excluded[name] for name in changed}
     )
-    changed = {name: insert.excluded[name] for name in ("value_json", "answered_by", "answered_at")}
-    session.exec(insert.on_conflict_do_update(index_elements=["report_id", "field_key"], set_=changed))
+
+
+# Plain statements go through the session's connection: same transaction, no ORM bulk-insert path.
+def _dialect(session: Session) -> str:
+    return session.get_bind().dialect.name
+
+
+_ANSWER_KEYS, _ANSWER_CHANGED = ("report_id", "field_key"), ("value_json", "answered_by", "answered_at")
+_DROP_DRAFT = delete(ProseDraft).where(
+    col(ProseDraft.report_id) == bindparam("report_id"), col(ProseDraft.field_key) == bindparam("field_key")
+)
+_UNSKIP = delete(Skip).where(
+    col(Skip.report_id) == bindparam("report_id"), col(Skip.question_id).in_(bindparam("ids", expanding=True))
+)
+
+
+def _upsert_answers(*, session: Session, report: ReportRow, encoded: dict[str, str], by: int | None) -> None:
+    """Insert or replace several answers in one statement."""
+    now = _now()
+    rows = [
+        {"report_id": report.id, "field_key": key, "value_json": value_json, "answered_by": by, "answered_at": now}
+        for key, value_json in encoded.items()
+    ]
+    session.connection().execute(_upsert(_dialect(session), Answer, _ANSWER_KEYS, _ANSWER_CHANGED), rows)
+
+
+def _upsert_answer(*, session: Session, report: ReportRow, field_key: str, value_json: str, by: int | None) -> None:
+    _upsert_answers(session=session, report=report, encoded={field_key: value_json}, by=by)
 
 
 def _touch(*, session: Session, report: ReportRow) -> None:
@@ -136,13 +181,11 @@ def get_member(*, session: Session, agency: Agency, telegram_user_id: int) -> Me
 
 def memberships(*, session: Session, telegram_user_id: int) -> list[Member]:
     """Every agency membership of a Telegram user, oldest first."""
-    query = select(Member).where(Member.telegram_user_id == telegram_user_id).order_by(col(Member.id))
-    return list(session.exec(query).all())
+    return list(session.exec(_MEMBERSHIPS, params={"user_id": telegram_user_id}).all())
 
 
 def get_report(*, session: Session, agency: Agency, year: int) -> ReportRow | None:
-    query = select(ReportRow).where(ReportRow.agency_id == agency.id, ReportRow.year == year)
-    return session.exec(query).first()
+    return session.exec(_REPORT, params={"agency_id": agency.id, "year": year}).first()
 
 
 def get_or_create_report(*, session: Session, agency: Agency, year: int, fmt: Format = CURRENT) -> ReportRow:
@@ -164,11 +207,17 @@ def set_status(*, session: Session, report: ReportRow, status: ReportStatus) -> 
     session.commit()
 
 
+def stage_answers(*, session: Session, report: ReportRow, values: dict[str, Value], by: int | None) -> None:
+    """Store several fields' values in the open transaction, for a caller that commits once for all."""
+    fmt = FORMATS[report.format_id]
+    encoded = {key: _encode(fmt, key, value) for key, value in values.items()}
+    _upsert_answers(session=session, report=report, encoded=encoded, by=by)
+    _touch(session=session, report=report)
+
+
 def stage_answer(*, session: Session, report: ReportRow, field_key: str, value: Value, by: int | None) -> None:
     """Store one field's value in the open transaction, for a caller that commits several changes at once."""
-    value_json = _encode(FORMATS[report.format_id], field_key, value)
-    _upsert_answer(session=session, report=report, field_key=field_key, value_json=value_json, by=by)
-    _touch(session=session, report=report)
+    stage_answers(session=session, report=report, values={field_key: value}, by=by)
 
 
 def save_answer(*, session: Session, report: ReportRow, field_key: str, value: Value, by: int | None) -> None:
@@ -187,9 +236,9 @@ def delete_answer(*, session: Session, report: ReportRow, field_key: str) -> Non
 def answers_of(*, session: Session, report: ReportRow) -> dict[str, Value]:
     """The report's answered fields and their values, in report order."""
     fmt = FORMATS[report.format_id]
-    answers = session.exec(select(Answer).where(Answer.report_id == report.id)).all()
-    answers = sorted(answers, key=lambda answer: fmt.field_keys.index(answer.field_key))
-    return {answer.field_key: _decode(fmt, answer.field_key, answer.value_json) for answer in answers}
+    order = {key: i for i, key in enumerate(fmt.field_keys)}
+    answers = sorted(session.exec(_ANSWERS, params={"report_id": report.id}).all(), key=lambda a: order[a[0]])
+    return {key: _decode(fmt, key, value_json) for key, value_json in answers}
 
 
 def load_report(*, session: Session, report_id: int) -> Report:
@@ -245,12 +294,13 @@ def find_invite(*, session: Session, code: str) -> Invite | None:
 
 def stage_use_invite(*, session: Session, invite: Invite, user_id: int) -> bool:
     """Mark the invite used by this user, unless someone used it first (False then)."""
-    claimed = session.exec(
+    claimed = session.connection().execute(
         update(Invite)
         .where(col(Invite.id) == invite.id, col(Invite.used_at).is_(None))
         .values(used_at=_now(), used_by=user_id)
+        .returning(Invite.id)
     )
-    return claimed.rowcount == 1
+    return claimed.first() is not None
 
 
 # --- the walk: cursor, drafts, skips, handled updates ----------------------------------------------
@@ -260,41 +310,37 @@ def stage_cursor(*, session: Session, member: Member, editing: str | None, retur
 
 
 def drafts_of(*, session: Session, report: ReportRow) -> dict[str, str]:
-    drafts = session.exec(select(ProseDraft).where(ProseDraft.report_id == report.id).order_by(col(ProseDraft.id)))
-    return {d.field_key: d.text for d in drafts}
+    return dict(session.exec(_DRAFTS, params={"report_id": report.id}).all())
 
 
 def stage_draft(*, session: Session, report: ReportRow, field_key: str, text: str, by: int | None) -> None:
-    insert = _insert(session, ProseDraft).values(
-        report_id=report.id, field_key=field_key, text=text, updated_by=by, updated_at=_now()
-    )
-    changed = {name: insert.excluded[name] for name in ("text", "updated_by", "updated_at")}
-    session.exec(insert.on_conflict_do_update(index_elements=["report_id", "field_key"], set_=changed))
+    upsert = _upsert(_dialect(session), ProseDraft, ("report_id", "field_key"), ("text", "updated_by", "updated_at"))
+    row = {"report_id": report.id, "field_key": field_key, "text": text, "updated_by": by, "updated_at": _now()}
+    session.connection().execute(upsert, row)
 
 
 def stage_drop_draft(*, session: Session, report: ReportRow, field_key: str) -> None:
-    session.exec(
-        delete(ProseDraft).where(col(ProseDraft.report_id) == report.id, col(ProseDraft.field_key) == field_key)
-    )
+    session.connection().execute(_DROP_DRAFT, {"report_id": report.id, "field_key": field_key})
 
 
 def skips_of(*, session: Session, report: ReportRow) -> frozenset[str]:
-    return frozenset(session.exec(select(Skip.question_id).where(Skip.report_id == report.id)))
+    return frozenset(session.exec(_SKIPS, params={"report_id": report.id}).all())
 
 
 def stage_skip(*, session: Session, report: ReportRow, question_id: str) -> None:
-    insert = _insert(session, Skip).values(report_id=report.id, question_id=question_id)
-    session.exec(insert.on_conflict_do_nothing(index_elements=["report_id", "question_id"]))
+    insert = _upsert(_dialect(session), Skip, ("report_id", "question_id"))
+    session.connection().execute(insert, {"report_id": report.id, "question_id": question_id})
 
 
 def stage_unskip(*, session: Session, report: ReportRow, question_ids: list[str]) -> None:
-    session.exec(delete(Skip).where(col(Skip.report_id) == report.id, col(Skip.question_id).in_(question_ids)))
+    session.connection().execute(_UNSKIP, {"report_id": report.id, "ids": question_ids})
 
 
 def stage_claim_update(*, session: Session, update_id: int) -> bool:
     """Record that this update is being acted on; False if it already was (a repeated delivery)."""
-    insert = _insert(session, HandledUpdate).values(update_id=update_id, handled_at=_now())
-    return session.exec(insert.on_conflict_do_nothing(index_elements=["update_id"])).rowcount == 1
+    # RETURNING tells whether the row went in; rowcount is unreliable for ON CONFLICT with psycopg.
+    insert = _upsert(_dialect(session), HandledUpdate, ("update_id",)).returning(HandledUpdate.update_id)
+    return session.connection().execute(insert, {"update_id": update_id, "handled_at": _now()}).first() is not None
 
 
 def forget_handled_updates(*, session: Session, before: datetime) -> None:

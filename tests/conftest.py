@@ -10,6 +10,7 @@ import pytest
 from bot.report import datafile
 from bot.report.model import Report
 
+ROOT = Path(__file__).resolve().parents[1]
 DATA = Path(__file__).parent / "data"
 SEED_JSON = DATA / "example-2023-suifenhe.json"
 

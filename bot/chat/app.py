@@ -13,6 +13,7 @@ from telegram.ext import (
     MessageHandler,
     filters,
 )
+from telegram.request import BaseRequest
 
 from bot import texts
 from bot.chat import handlers
@@ -36,18 +37,21 @@ async def _register_commands(app: Application) -> None:
             log.info("admin %s has no chat with the bot yet; admin menu not set", admin_id)
 
 
-def build_application(settings: Settings) -> Application:
+def build_application(settings: Settings, *, request: BaseRequest | None = None) -> Application:
+    """The bot with every handler; ``request`` replaces the HTTP client (a benchmark measures with it)."""
     token = settings.telegram_bot_token.get_secret_value() if settings.telegram_bot_token else ""
     engine = make_engine(settings.database_url)
     upgrade(engine)
-    app = (
+    builder = (
         Application.builder()
         .token(token)
         .base_url(f"{settings.telegram_api_url}/bot")
         .base_file_url(f"{settings.telegram_api_url}/file/bot")
         .post_init(_register_commands)
-        .build()
     )
+    if request is not None:
+        builder = builder.request(request)
+    app = builder.build()
     app.bot_data["settings"] = settings
     app.bot_data["walk"] = Walk(engine, timezone=settings.timezone, invite_ttl_days=settings.invite_ttl_days)
 

@@ -10,8 +10,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
+from functools import cached_property
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine
@@ -34,7 +35,7 @@ from bot.engine.questions import (
     question,
     questions,
 )
-from bot.report.model import Report, RowValue, complete_row, format_number, with_totals
+from bot.report.model import Report, RowValue, Value, complete_row, format_number, with_totals
 from bot.schema import Level, Table
 from storage import repo
 from storage.models import Agency, Member, ReportRow
@@ -56,20 +57,63 @@ class Reply:
     handled: bool = True  # False for a repeated update: send nothing
 
 
-@dataclass
 class Context:
-    """Everything one update needs, loaded in its transaction."""
+    """Everything one update needs, loaded in its transaction.
 
-    session: Session
-    member: Member
-    agency: Agency
-    row: ReportRow
-    progress: Progress
-    last_year: Report | None
+    Every change goes through a method here that stages it in the database and mirrors it in
+    ``progress``, so after the commit the in-memory state is what a fresh load would give, without
+    loading again.
+    """
+
+    def __init__(self, session: Session, member: Member, agency: Agency, row: ReportRow, progress: Progress) -> None:
+        self.session, self.member, self.agency, self.row, self.progress = session, member, agency, row, progress
 
     @property
     def report(self) -> Report:
         return self.progress.report
+
+    @cached_property
+    def last_year(self) -> Report | None:
+        """Last year's report of the agency, read only when a screen offers something from it."""
+        previous = repo.get_report(session=self.session, agency=self.agency, year=self.row.year - 1)
+        return repo.load_report(session=self.session, report_id=previous.id) if previous else None  # type: ignore[arg-type]
+
+    def claim(self, update_id: int) -> bool:
+        return repo.stage_claim_update(session=self.session, update_id=update_id)
+
+    def set_values(self, values: dict[str, Value]) -> None:
+        repo.stage_answers(session=self.session, report=self.row, values=values, by=self.member.telegram_user_id)
+        self.progress = replace(self.progress, report=replace(self.report, values={**self.report.values, **values}))
+
+    def set_text(self, key: str, text: str) -> None:
+        by = self.member.telegram_user_id
+        repo.stage_answer(session=self.session, report=self.row, field_key=key, value=text, by=by)
+        self.progress = replace(self.progress, report=replace(self.report, values={**self.report.values, key: text}))
+
+    def set_draft(self, key: str, text: str) -> None:
+        repo.stage_draft(
+            session=self.session, report=self.row, field_key=key, text=text, by=self.member.telegram_user_id
+        )
+        self.progress = replace(self.progress, drafts={**self.progress.drafts, key: text})
+
+    def drop_draft(self, key: str) -> None:
+        repo.stage_drop_draft(session=self.session, report=self.row, field_key=key)
+        self.progress = replace(self.progress, drafts={k: v for k, v in self.progress.drafts.items() if k != key})
+
+    def skip(self, question_id: str) -> None:
+        repo.stage_skip(session=self.session, report=self.row, question_id=question_id)
+        self.progress = replace(self.progress, skipped=self.progress.skipped | {question_id})
+
+    def unskip(self, question_ids: list[str]) -> None:
+        repo.stage_unskip(session=self.session, report=self.row, question_ids=question_ids)
+        self.progress = replace(self.progress, skipped=self.progress.skipped - set(question_ids))
+
+    def set_cursor(self, editing: str | None, return_to: str | None = None) -> None:
+        repo.stage_cursor(session=self.session, member=self.member, editing=editing, return_to=return_to)
+        self.progress = replace(self.progress, editing=editing)
+
+    def commit(self) -> None:
+        self.session.commit()
 
 
 class Walk:
@@ -137,19 +181,13 @@ class Walk:
             yield self._load(session, member, agency, row)
 
     def _load(self, session: Session, member: Member, agency: Agency, row: ReportRow) -> Context:
-        report = repo.load_report(session=session, report_id=row.id)  # type: ignore[arg-type]
         progress = Progress(
-            report=report,
+            report=repo.load_report(session=session, report_id=row.id),  # type: ignore[arg-type]
             skipped=repo.skips_of(session=session, report=row),
             drafts=repo.drafts_of(session=session, report=row),
             editing=member.editing,
         )
-        previous = repo.get_report(session=session, agency=agency, year=row.year - 1)
-        last_year = repo.load_report(session=session, report_id=previous.id) if previous else None  # type: ignore[arg-type]
-        return Context(session, member, agency, row, progress, last_year)
-
-    def _reload(self, ctx: Context) -> Context:
-        return self._load(ctx.session, ctx.member, ctx.agency, ctx.row)
+        return Context(session, member, agency, row, progress)
 
     # --- the walk ------------------------------------------------------------------------------
     def current(self, user_id: int) -> Screen | None:
@@ -162,55 +200,45 @@ class Walk:
             return self._review(ctx)
         return screens.step_screen(next_step(ctx.progress), ctx.progress, ctx.last_year)
 
-    def _after_change(self, ctx: Context, ack: str) -> Reply:
-        """Commit, then show the acknowledgement with the next step (or the review to return to)."""
-        ctx.session.commit()
-        ctx = self._reload(ctx)
+    def _after_change(self, ctx: Context, ack: str, **fields: object) -> Reply:
+        """Commit, then show the acknowledgement with the progress and the next step (or the review)."""
+        ctx.commit()
         done, total = ctx.progress.counted()
         nxt = self._screen(ctx)
-        return Reply([Screen(f"{ack.format(done=done, total=total)}\n\n{nxt.text}", nxt.buttons)])
+        return Reply([Screen(f"{ack.format(done=done, total=total, **fields)}\n\n{nxt.text}", nxt.buttons)])
+
+    def _show(self, ctx: Context) -> Reply:
+        """Commit a change of place (no answer changed) and show where the member now stands."""
+        ctx.commit()
+        return Reply([self._screen(ctx)])
 
     def _finish_question(self, ctx: Context, q: Question) -> None:
         """The question is answered: it is no longer skipped, and the member's detour (if any) ends."""
         ids = [q.id]
         if q.table is not None:
             ids.append(FIX_PREFIX + q.table.id)  # a changed table is checked afresh
-        repo.stage_unskip(session=ctx.session, report=ctx.row, question_ids=ids)
+        ctx.unskip(ids)
         if ctx.member.editing == q.id:
-            repo.stage_cursor(session=ctx.session, member=ctx.member, editing=None, return_to=ctx.member.return_to)
+            ctx.set_cursor(None, ctx.member.return_to)
         elif ctx.member.return_to != REVIEW:
-            repo.stage_cursor(session=ctx.session, member=ctx.member, editing=None)
+            ctx.set_cursor(None)
 
     def _store_rows(self, ctx: Context, table: Table, rows: dict[str, RowValue]) -> None:
-        for key, inputs in rows.items():
-            repo.stage_answer(
-                session=ctx.session,
-                report=ctx.row,
-                field_key=key,
-                value=complete_row(table, inputs),
-                by=ctx.member.telegram_user_id,
-            )
-        totals = with_totals(
-            Report(
-                ctx.report.agency,
-                ctx.report.level,
-                ctx.report.year,
-                values={**ctx.report.values, **{k: complete_row(table, v) for k, v in rows.items()}},
-            )
-        )
-        for row in table.rows:
-            if row.computed and (value := totals.row(row.key)) is not None:
-                repo.stage_answer(session=ctx.session, report=ctx.row, field_key=row.key, value=value, by=None)
+        """Input rows with their totals, and the table's computed rows recalculated: all stored together."""
+        full = {key: complete_row(table, inputs) for key, inputs in rows.items()}
+        totals = with_totals(replace(ctx.report, values={**ctx.report.values, **full}))
+        computed = {r.key: totals.row(r.key) for r in table.rows if r.computed and totals.row(r.key) is not None}
+        ctx.set_values({**full, **computed})  # type: ignore[dict-item]
 
     def answer_text(self, user_id: int, update_id: int, text: str) -> Reply | None:
         with self._context(user_id) as ctx:
             if ctx is None:
                 return None
-            if not repo.stage_claim_update(session=ctx.session, update_id=update_id):
+            if not ctx.claim(update_id):
                 return Reply(handled=False)
             step = next_step(ctx.progress)
             if not isinstance(step, Ask):
-                ctx.session.commit()
+                ctx.commit()
                 return Reply([Screen(texts.NOT_A_QUESTION), self._screen(ctx)])
             q = step.question
             if q.kind is Kind.PROSE:
@@ -221,43 +249,34 @@ class Walk:
                     return self._gate(ctx, q, none=True)
                 if answer in ("有", "是"):
                     return self._gate(ctx, q, none=False)
-                ctx.session.commit()
+                ctx.commit()
                 return Reply([screens.step_screen(step, ctx.progress, ctx.last_year)])
             assert q.table is not None and q.row is not None
             parsed = parse_numbers(text, q.count, q.table.number)
             if isinstance(parsed, ParseError):
-                ctx.session.commit()  # only the update's receipt: no answer changes
+                ctx.commit()  # only the update's receipt: no answer changes
                 again = screens.step_screen(step, ctx.progress, ctx.last_year)
                 error = texts.ROW_ERROR.format(reason=parsed.message, hint=screens.row_hint(q))
                 return Reply([Screen(f"{error}\n\n{again.text}", again.buttons)])
             self._store_rows(ctx, q.table, {q.id: parsed})
             self._finish_question(ctx, q)
-            full = complete_row(q.table, parsed)
             if q.count > 1 and any(c.sums for c in q.table.columns):
-                ack = texts.SAVED_ROW.format(
-                    values=screens.values_text(parsed),
-                    total=format_number(full[-1]),
-                    done="{done}",
-                    total_questions="{total}",
-                )
-            else:
-                ack = texts.SAVED
-            return self._after_change(ctx, ack)
+                row_total = format_number(complete_row(q.table, parsed)[-1])
+                return self._after_change(ctx, texts.SAVED_ROW, values=screens.values_text(parsed), row_total=row_total)
+            return self._after_change(ctx, texts.SAVED)
 
     def _prose_chunk(self, ctx: Context, q: Question, draft: str | None, text: str) -> Reply:
         assert q.prose is not None
         text = text.strip()
         if not text:
-            ctx.session.commit()
+            ctx.commit()
             return Reply([Screen(texts.PROSE_EMPTY)])
         combined = f"{draft}\n{text}" if draft else text
         if len(combined) > screens.MAX_PROSE:
-            ctx.session.commit()
+            ctx.commit()
             return Reply([Screen(texts.PROSE_TOO_LONG.format(chars=len(combined), limit=screens.MAX_PROSE))])
-        repo.stage_draft(
-            session=ctx.session, report=ctx.row, field_key=q.id, text=combined, by=ctx.member.telegram_user_id
-        )
-        ctx.session.commit()
+        ctx.set_draft(q.id, combined)
+        ctx.commit()
         done = [[(texts.BUTTON_DONE, Action(Verb.DONE, q.id).encode())]]
         return Reply([Screen(texts.PROSE_DRAFT.format(chars=len(combined)), done)])
 
@@ -266,11 +285,11 @@ class Walk:
         with self._context(user_id) as ctx:
             if ctx is None:
                 return None
-            if not repo.stage_claim_update(session=ctx.session, update_id=update_id):
+            if not ctx.claim(update_id):
                 return Reply(handled=False)
             step = next_step(ctx.progress)
             if not isinstance(step, Ask) or step.question.kind is not Kind.PROSE:
-                ctx.session.commit()
+                ctx.commit()
                 return Reply([Screen(texts.UPLOAD_NOT_NOW), self._screen(ctx)])
             return self._prose_chunk(ctx, step.question, None, text)
 
@@ -278,25 +297,22 @@ class Walk:
         assert q.table is not None
         rows = [r for r in questions(ctx.report.format) if r.table is q.table and r.kind is Kind.ROW]
         if not none:
-            repo.stage_cursor(
-                session=ctx.session, member=ctx.member, editing=rows[0].id, return_to=ctx.member.return_to
-            )
-            ctx.session.commit()
-            return Reply([self._screen(self._reload(ctx))])
+            ctx.set_cursor(rows[0].id, ctx.member.return_to)
+            return self._show(ctx)
         self._store_rows(ctx, q.table, {r.id: (0,) * r.count for r in rows})
         for r in rows:
             self._finish_question(ctx, r)
-        return self._after_change(ctx, texts.SAVED_GATE_NONE.format(table=q.table.name, done="{done}", total="{total}"))
+        return self._after_change(ctx, texts.SAVED_GATE_NONE, table=q.table.name)
 
     def act(self, user_id: int, update_id: int, action: Action) -> Reply | None:
         """A button tap. Buttons naming another question than the current one are stale."""
         with self._context(user_id) as ctx:
             if ctx is None:
                 return None
-            if not repo.stage_claim_update(session=ctx.session, update_id=update_id):
+            if not ctx.claim(update_id):
                 return Reply(handled=False)
             reply = self._act(ctx, next_step(ctx.progress), action)
-            ctx.session.commit()
+            ctx.commit()
             return reply
 
     def _stale(self, ctx: Context) -> Reply:
@@ -305,25 +321,23 @@ class Walk:
     def _act(self, ctx: Context, step: Step, action: Action) -> Reply:
         verb, arg = action.verb, action.arg
         if verb is Verb.CONTINUE:
-            repo.stage_cursor(session=ctx.session, member=ctx.member, editing=None)
-            ctx.session.commit()
-            return Reply([self._screen(self._reload(ctx))])
+            ctx.set_cursor(None)
+            return self._show(ctx)
         if verb is Verb.REVIEW:
             return Reply([self._review(ctx, section=arg or None)])
         if verb in (Verb.EDIT, Verb.EDIT_FROM_REVIEW):
             if question(ctx.report.format, arg) is None:
                 return self._stale(ctx)
             back = REVIEW if verb is Verb.EDIT_FROM_REVIEW else None
-            repo.stage_cursor(session=ctx.session, member=ctx.member, editing=arg, return_to=back)
-            ctx.session.commit()
-            return Reply([self._screen(self._reload(ctx))])
+            ctx.set_cursor(arg, back)
+            return self._show(ctx)
         if isinstance(step, Fix):
             if arg != step.table.id or verb not in (Verb.FIX_LATER, Verb.FIX_RESULTS):
                 return self._stale(ctx)
             if verb is Verb.FIX_RESULTS:
                 return Reply([screens.results_screen(step.table)])
-            repo.stage_skip(session=ctx.session, report=ctx.row, question_id=FIX_PREFIX + step.table.id)
-            return self._after_change(ctx, texts.SKIPPED.format(name=step.table.name))
+            ctx.skip(FIX_PREFIX + step.table.id)
+            return self._after_change(ctx, texts.SKIPPED, name=step.table.name)
         if not isinstance(step, Ask):
             return self._stale(ctx)
         q = step.question
@@ -335,16 +349,15 @@ class Walk:
             return self._stale(ctx)
         if verb is Verb.BACK:
             previous = screens.previous_question(ctx.progress, q)
-            repo.stage_cursor(session=ctx.session, member=ctx.member, editing=previous.id if previous else None)
-            ctx.session.commit()
-            return Reply([self._screen(self._reload(ctx))])
+            ctx.set_cursor(previous.id if previous else None)
+            return self._show(ctx)
         if verb is Verb.SKIP:
             if q.kind is Kind.GATE:
                 return self._stale(ctx)
-            repo.stage_skip(session=ctx.session, report=ctx.row, question_id=q.id)
+            ctx.skip(q.id)
             if ctx.member.editing == q.id:
-                repo.stage_cursor(session=ctx.session, member=ctx.member, editing=None, return_to=ctx.member.return_to)
-            return self._after_change(ctx, texts.SKIPPED.format(name=screens.question_name(q)))
+                ctx.set_cursor(None, ctx.member.return_to)
+            return self._after_change(ctx, texts.SKIPPED, name=screens.question_name(q))
         if q.kind is Kind.PROSE:
             return self._prose_action(ctx, q, step, verb)
         assert q.table is not None and q.row is not None
@@ -358,7 +371,7 @@ class Walk:
                 if len(rows) <= 2
                 else f"{rows[0].groups[-1] if rows[0].groups else q.table.caption}"
             )
-            return self._after_change(ctx, texts.SAVED_ZERO.format(rows=names, done="{done}", total="{total}"))
+            return self._after_change(ctx, texts.SAVED_ZERO, rows=names)
         if verb is Verb.REUSE and (carried := screens.carried_forward_last_year(ctx.last_year, q)) is not None:
             inputs = tuple(carried[i] for i in q.table.input_columns)
             self._store_rows(ctx, q.table, {q.id: inputs})
@@ -368,23 +381,18 @@ class Walk:
 
     def _prose_action(self, ctx: Context, q: Question, step: Ask, verb: Verb) -> Reply:
         assert q.prose is not None
-        by = ctx.member.telegram_user_id
         if verb is Verb.DONE and step.draft:
-            text, ack = (
-                step.draft,
-                texts.SAVED_PROSE.format(name=q.prose.name, chars=len(step.draft), done="{done}", total="{total}"),
-            )
+            text, ack = step.draft, texts.SAVED_PROSE
         elif verb is Verb.REUSE and ctx.last_year and (old := ctx.last_year.text(q.id)):
-            text, ack = old, texts.PROSE_REUSED + "\n" + texts.SAVED
+            text, ack = old, texts.PROSE_REUSED + "\n" + texts.SAVED_PROSE
         elif verb is Verb.STANDARD and q.id == "text.preamble":
-            text = texts.STANDARD_PREAMBLE.format(year=ctx.report.year)
-            ack = texts.SAVED_PROSE.format(name=q.prose.name, chars=len(text), done="{done}", total="{total}")
+            text, ack = texts.STANDARD_PREAMBLE.format(year=ctx.report.year), texts.SAVED_PROSE
         else:
             return self._stale(ctx)
-        repo.stage_answer(session=ctx.session, report=ctx.row, field_key=q.id, value=text, by=by)
-        repo.stage_drop_draft(session=ctx.session, report=ctx.row, field_key=q.id)
+        ctx.set_text(q.id, text)
+        ctx.drop_draft(q.id)
         self._finish_question(ctx, q)
-        return self._after_change(ctx, ack)
+        return self._after_change(ctx, ack, name=q.prose.name, chars=len(text))
 
     # --- overviews -----------------------------------------------------------------------------
     def status(self, user_id: int) -> Screen | None:
@@ -412,8 +420,8 @@ class Walk:
         with self._context(user_id) as ctx:
             if ctx is None:
                 return None
-            repo.stage_cursor(session=ctx.session, member=ctx.member, editing=None)
-            ctx.session.commit()
+            ctx.set_cursor(None)
+            ctx.commit()
             return self._review(ctx)
 
     def _review(self, ctx: Context, section: str | None = None) -> Screen:

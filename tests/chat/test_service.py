@@ -1,0 +1,215 @@
+"""The walk's service against a real database: one transaction per update, state derived from storage."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+from sqlalchemy import Engine
+from sqlmodel import Session, select
+
+from bot import texts
+from bot.chat.actions import Action, Verb
+from bot.chat.service import Walk, due_year
+from bot.schema import Level
+from storage import repo
+from storage.models import Invite
+
+USER, OTHER = 1001, 2002
+
+
+class Member:
+    """One member talking to the service, with update ids as Telegram would number them."""
+
+    def __init__(self, walk: Walk, user_id: int) -> None:
+        self.walk, self.user_id, self.update_id = walk, user_id, user_id * 1000
+
+    def _next(self) -> int:
+        self.update_id += 1
+        return self.update_id
+
+    def say(self, text: str) -> str:
+        reply = self.walk.answer_text(self.user_id, self._next(), text)
+        assert reply is not None
+        return "\n".join(s.text for s in reply.screens)
+
+    def tap(self, verb: Verb, arg: str = "") -> str:
+        reply = self.walk.act(self.user_id, self._next(), Action(verb, arg))
+        assert reply is not None
+        return "\n".join(s.text for s in reply.screens)
+
+    def report(self):  # type: ignore[no-untyped-def]
+        data = self.walk.report_data(self.user_id)
+        assert data is not None
+        return data[0]
+
+
+@pytest.fixture
+def walk(engine: Engine) -> Walk:
+    return Walk(engine)
+
+
+def join(walk: Walk, user_id: int = USER, agency: str = "某市某局", level: Level = Level.DEPARTMENT) -> Member:
+    code, _ = walk.invite(name=agency, level=level, created_by=None)
+    assert walk.join(code=code, user_id=user_id, display_name="小李").startswith("您好")
+    return Member(walk, user_id)
+
+
+def to_table_two(member: Member) -> None:
+    member.tap(Verb.STANDARD, "text.preamble")
+    for key in ("intro", "proactive", "on_request", "management", "platforms", "supervision"):
+        member.tap(Verb.SKIP, f"text.overview.{key}")
+
+
+@pytest.mark.parametrize(
+    ("today", "level", "year"),
+    [
+        (date(2026, 11, 27), Level.DEPARTMENT, 2026),
+        (date(2027, 1, 31), Level.DEPARTMENT, 2026),
+        (date(2027, 2, 1), Level.DEPARTMENT, 2027),
+        (date(2027, 3, 31), Level.GOVERNMENT, 2026),
+        (date(2027, 4, 1), Level.GOVERNMENT, 2027),
+    ],
+)
+def test_the_report_year_is_the_one_due_next(today: date, level: Level, year: int) -> None:
+    assert due_year(today, level) == year
+
+
+def test_invites_are_single_use_and_expire(walk: Walk, engine: Engine) -> None:
+    code, agency = walk.invite(name="东宁市民政局", level=Level.DEPARTMENT, created_by=42)
+    assert walk.join(code=code + "x", user_id=USER, display_name="甲") == texts.INVITE_INVALID
+    assert "您已加入“东宁市民政局”" in walk.join(code=code, user_id=USER, display_name="甲")
+    assert walk.join(code=code, user_id=USER, display_name="甲") == texts.INVITE_ALREADY.format(agency=agency.name)
+    assert walk.join(code=code, user_id=OTHER, display_name="乙") == texts.INVITE_USED
+    late, _ = walk.invite(name="东宁市民政局", level=Level.DEPARTMENT, created_by=42)
+    with Session(engine) as session:
+        invite = repo.find_invite(session=session, code=late)
+        assert invite is not None and invite.code_hash != late  # only the hash is stored
+        invite.expires_at = datetime.now(UTC) - timedelta(seconds=1)
+        session.add(invite)
+        session.commit()
+        assert len(session.exec(select(Invite)).all()) == 2
+    assert walk.join(code=late, user_id=OTHER, display_name="乙") == texts.INVITE_EXPIRED
+
+
+def test_a_repeated_update_changes_nothing(walk: Walk) -> None:
+    member = join(walk)
+    to_table_two(member)
+    member.tap(Verb.ZERO, "proactive.regulations")
+    reply = walk.answer_text(USER, 777, "3")
+    assert reply is not None and reply.handled and "行政处罚" in reply.screens[0].text
+    again = walk.answer_text(USER, 777, "3")  # the same update delivered again after a crash
+    assert again is not None and not again.handled
+    report = member.report()
+    assert report.row("proactive.licensing") == (3,)
+    assert report.row("proactive.punishment") is None
+
+
+def test_gate_none_fills_the_whole_table_with_totals(walk: Walk) -> None:
+    member = join(walk)
+    to_table_two(member)
+    for verb, arg in ((Verb.ZERO, "proactive.regulations"), (Verb.ZERO_ONE, "proactive.licensing")):
+        member.tap(verb, arg)
+    member.tap(Verb.ZERO, "proactive.punishment")
+    assert "是否收到过政府信息公开申请" in member.tap(Verb.ZERO_ONE, "proactive.fees_wan_yuan")
+    assert "表三已全部填 0" in member.tap(Verb.GATE_NONE, "T3")
+    report = member.report()
+    table = report.format.table("T3")
+    assert all(report.row(r.key) == (0,) * 7 for r in table.rows)
+
+
+def test_stale_and_foreign_buttons_do_nothing(walk: Walk) -> None:
+    member = join(walk)
+    assert texts.STALE in member.tap(Verb.ZERO, "proactive.regulations")  # not the current question
+    assert texts.STALE in member.tap(Verb.GATE_NONE, "T3")
+    assert texts.STALE in member.tap(Verb.EDIT, "no.such.field")
+    assert member.report().values == {}
+
+
+def test_back_goes_to_the_previous_question_and_the_walk_resumes(walk: Walk) -> None:
+    member = join(walk)
+    to_table_two(member)
+    member.tap(Verb.ZERO, "proactive.regulations")
+    assert "行政规范性文件" in member.tap(Verb.BACK, "proactive.licensing").split("\n")[1]
+    answered = member.say("1 0 1")  # 行政规范性文件 answered again
+    assert "已保存" in answered and "行政许可" in answered  # and the walk goes on where it was
+    assert member.report().row("proactive.normative_docs") == (1, 0, 1)
+    assert member.report().row("proactive.regulations") == (0, 0, 0)
+
+
+def test_a_mismatch_stops_the_walk_until_fixed_or_left_for_later(walk: Walk) -> None:
+    member = join(walk)
+    to_table_two(member)
+    for verb, arg in (
+        (Verb.ZERO, "proactive.regulations"),
+        (Verb.ZERO_ONE, "proactive.licensing"),
+        (Verb.ZERO, "proactive.punishment"),
+        (Verb.ZERO_ONE, "proactive.fees_wan_yuan"),
+    ):
+        member.tap(verb, arg)
+    assert "一、本年新收" in member.tap(Verb.GATE_SOME, "T3")
+    member.say("2 0 0 0 0 0")
+    for key in ("carried_over", "disclosed", "partially_disclosed"):
+        member.tap(Verb.ZERO_ONE, f"applications.{key}")
+    for key in ("withheld_state_secret", "unavailable_not_held", "not_processed_petition", "other_no_correction"):
+        member.tap(Verb.ZERO, f"applications.{key}")
+    fix = member.tap(Verb.ZERO_ONE, "applications.carried_forward")
+    assert "T3-IDENTITY 表三 自然人列：第一项(2)+第二项(0) ≠ 第三项(0)+第四项(0)" in fix
+    assert "行政复议" in member.tap(Verb.FIX_LATER, "T3")
+    member.tap(Verb.EDIT, "applications.carried_forward")
+    assert "表三的数字对不上" in member.say("1 0 0 0 0 0")  # still off by one: shown again
+    member.tap(Verb.EDIT, "applications.disclosed")
+    assert "是否发生过政府信息公开方面的行政复议" in member.say("1 0 0 0 0 0")
+    assert member.report().row("applications.total_handled") == (1, 0, 0, 0, 0, 0, 1)
+
+
+def test_editing_from_the_review_returns_to_it(walk: Walk) -> None:
+    member = join(walk)
+    member.tap(Verb.STANDARD, "text.preamble")
+    assert "请选择要修改的项目" in member.tap(Verb.REVIEW, "二")
+    member.tap(Verb.EDIT_FROM_REVIEW, "proactive.licensing")
+    after = member.say("5")
+    assert "年度报告概览" in after and "行政许可：5" in after
+    assert "总体情况概述" in member.tap(Verb.CONTINUE)
+
+
+def test_skipped_items_are_listed_at_the_end(walk: Walk) -> None:
+    member = join(walk)
+    to_table_two(member)
+    member.tap(Verb.ZERO, "proactive.regulations")
+    member.tap(Verb.ZERO_ONE, "proactive.licensing")
+    member.tap(Verb.ZERO, "proactive.punishment")
+    member.tap(Verb.ZERO_ONE, "proactive.fees_wan_yuan")
+    member.tap(Verb.GATE_NONE, "T3")
+    member.tap(Verb.GATE_NONE, "T4")
+    member.tap(Verb.SKIP, "text.problems")
+    end = member.tap(Verb.SKIP, "text.other")
+    assert "还有 8 项尚未填写" in end and "1. 总体情况概述" in end
+    member.tap(Verb.EDIT, "text.overview.intro")
+    member.say("概述。")
+    assert "✅ 已保存“总体情况概述”（3 字）" in member.tap(Verb.DONE, "text.overview.intro")
+
+
+def test_prose_over_several_messages_and_its_limits(walk: Walk) -> None:
+    member = join(walk)
+    member.tap(Verb.STANDARD, "text.preamble")
+    assert "目前共 3 字" in member.say("第一段")
+    assert "目前共 7 字" in member.say("第二段")
+    assert "内容过长" in member.say("长" * 20_000)
+    assert texts.PROSE_EMPTY in member.say("   ")
+    member.tap(Verb.DONE, "text.overview.intro")
+    assert member.report().text("text.overview.intro") == "第一段\n第二段"
+
+
+def test_agencies_never_see_each_other(walk: Walk) -> None:
+    first = join(walk, USER, "甲局")
+    second = join(walk, OTHER, "乙局")
+    first.tap(Verb.STANDARD, "text.preamble")
+    assert second.report().agency == "乙局" and second.report().values == {}
+    assert walk.current(3003) is None and walk.answer_text(3003, 1, "3") is None
+    assert walk.act(3003, 2, Action(Verb.CONTINUE)) is None and walk.report_data(3003) is None
+
+
+def test_an_undated_report_is_dated_today(walk: Walk) -> None:
+    member = join(walk)
+    assert member.report().date == walk.today()

@@ -1,0 +1,133 @@
+"""The `nianbao` command: check, render, run and invite, as a person runs them in a terminal."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import docx
+import pytest
+
+from bot.cli import RedactToken
+from tests.conftest import ROOT, SEED_JSON
+from tests.support import FakeBotApi
+
+
+def nianbao(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    environment = {**os.environ, "PYTHONPATH": str(ROOT), **(env or {})}
+    for name in ("TELEGRAM_BOT_TOKEN", "DATABASE_URL"):
+        if env is None or name not in env:
+            environment.pop(name, None)
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args], cwd=cwd, env=environment, capture_output=True, text=True, timeout=120
+    )
+
+
+def test_check_the_seed(tmp_path: Path) -> None:
+    result = nianbao("check", str(SEED_JSON), cwd=tmp_path)
+    assert result.returncode == 0
+    assert "提示 S6-FEE 第六部分没有写明信息处理费的收取情况" in result.stdout
+    assert "0 个错误" in result.stdout
+
+
+def test_check_finds_errors_and_cross_year_warnings(tmp_path: Path) -> None:
+    doc = json.loads(SEED_JSON.read_text(encoding="utf-8"))
+    doc["applications"]["new"] = [3, 0, 0, 0, 0, 0, 3]
+    (tmp_path / "this.json").write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    last = json.loads(SEED_JSON.read_text(encoding="utf-8"))
+    last["year"], last["applications"]["carried_forward"] = 2022, [1, 0, 0, 0, 0, 0, 1]
+    (tmp_path / "last.json").write_text(json.dumps(last, ensure_ascii=False), encoding="utf-8")
+    result = nianbao("check", "this.json", "--previous", "last.json", cwd=tmp_path)
+    assert result.returncode == 1
+    assert "错误 T3-IDENTITY 表三 自然人列：第一项(3)+第二项(0) ≠ 第三项(0)+第四项(0)" in result.stdout
+    assert "提示 X-CARRIED-OVER 表三 自然人列" in result.stdout
+
+
+def test_an_unreadable_file_names_the_place(tmp_path: Path) -> None:
+    doc = json.loads(SEED_JSON.read_text(encoding="utf-8"))
+    doc["applications"]["new"][2] = "三"
+    (tmp_path / "bad.json").write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    result = nianbao("check", "bad.json", cwd=tmp_path)
+    assert result.returncode == 2
+    assert "applications.new[2]：应为数字或 null，实际是文字" in result.stderr
+    assert "Traceback" not in result.stderr
+    missing = nianbao("check", "missing.json", cwd=tmp_path)
+    assert missing.returncode == 2 and "找不到文件" in missing.stderr
+
+
+@pytest.mark.parametrize("suffix", [".docx", ".html", ".md"])
+def test_render(tmp_path: Path, suffix: str) -> None:
+    out = tmp_path / f"report{suffix}"
+    result = nianbao("render", str(SEED_JSON), "-o", str(out), cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "已生成" in result.stdout and out.stat().st_size > 1000
+
+
+def test_render_refuses_what_it_cannot_write(tmp_path: Path) -> None:
+    unknown = nianbao("render", str(SEED_JSON), "-o", "report.odt", cwd=tmp_path)
+    assert unknown.returncode == 1 and "不支持的文件类型“.odt”" in unknown.stderr
+    nowhere = nianbao("render", str(SEED_JSON), "-o", str(tmp_path / "no" / "such" / "dir" / "r.html"), cwd=tmp_path)
+    assert nowhere.returncode == 1 and "无法写入" in nowhere.stderr and "Traceback" not in nowhere.stderr
+
+
+def test_run_without_a_usable_token_says_so_in_one_line(tmp_path: Path) -> None:
+    missing = nianbao("run", cwd=tmp_path)
+    assert (
+        missing.returncode == 2 and missing.stderr.strip().count("\n") == 0 and "TELEGRAM_BOT_TOKEN" in missing.stderr
+    )
+    malformed = nianbao("run", cwd=tmp_path, env={"TELEGRAM_BOT_TOKEN": "not a token"})
+    assert malformed.returncode == 2 and "格式不正确" in malformed.stderr
+    with FakeBotApi() as server:
+        wrong = "987654321:" + "x" * 35
+        env = {
+            "TELEGRAM_BOT_TOKEN": wrong,
+            "TELEGRAM_API_URL": server.root,
+            "DATABASE_URL": f"sqlite:///{tmp_path}/x.db",
+        }
+        rejected = nianbao("run", cwd=tmp_path, env=env)
+    assert rejected.returncode == 2 and "拒绝了这个机器人令牌" in rejected.stderr
+    assert wrong not in rejected.stderr + rejected.stdout
+
+
+def test_invite_from_the_command_line(tmp_path: Path) -> None:
+    with FakeBotApi() as server:
+        env = {
+            "TELEGRAM_BOT_TOKEN": server.token,
+            "TELEGRAM_API_URL": server.root,
+            "DATABASE_URL": f"sqlite:///{tmp_path}/n.db",
+        }
+        result = nianbao("invite", "东宁市民政局", "--level", "government", cwd=tmp_path, env=env)
+    assert result.returncode == 0, result.stderr
+    assert "已为“东宁市民政局”（政府）生成邀请" in result.stdout
+    assert "https://t.me/nianbao_test_bot?start=" in result.stdout
+    offline = nianbao("invite", "东宁市财政局", cwd=tmp_path, env={"DATABASE_URL": f"sqlite:///{tmp_path}/n.db"})
+    assert offline.returncode == 0 and "https://t.me/<bot>?start=" in offline.stdout
+
+
+def test_the_token_is_redacted_from_every_log_record() -> None:
+    token = "123456789:" + "A" * 35
+    record = logging.LogRecord(
+        "httpx", logging.INFO, "", 0, "POST https://api.telegram.org/bot%s/getMe", (token,), None
+    )
+    RedactToken(token).filter(record)
+    assert token not in record.getMessage() and "<token>" in record.getMessage()
+
+
+@pytest.mark.skipif(shutil.which("nianbao") is None, reason="the nianbao command is not installed (pip install .)")
+def test_the_installed_command_works_from_another_directory(tmp_path: Path) -> None:
+    environment = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    out = tmp_path / "seed.docx"
+    result = subprocess.run(
+        ["nianbao", "render", str(SEED_JSON), "-o", str(out)],
+        cwd=tmp_path,
+        env=environment,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "绥芬河市文体广电和旅游局2023年政府信息公开工作年度报告" in docx.Document(str(out)).paragraphs[0].text
