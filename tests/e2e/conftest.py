@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 
 from tests.support import ChatClient, FakeBotApi
+from tests.support.databases import database_url
 
 ROOT = Path(__file__).resolve().parents[2]
 ADMIN_ID = 42
@@ -86,13 +87,24 @@ def server() -> Iterator[FakeBotApi]:
         yield api
 
 
-@pytest.fixture
-def bot(server: FakeBotApi, tmp_path: Path) -> Iterator[BotProcess]:
-    process = BotProcess(server, tmp_path, f"sqlite:///{tmp_path / 'nianbao.db'}")
+def _running(server: FakeBotApi, workdir: Path, database_url: str) -> Iterator[BotProcess]:
+    process = BotProcess(server, workdir, database_url)
     process.start()
     yield process
     process.stop()
     assert server.token not in process.log.read_text(errors="replace"), "the token leaked into the log"
+
+
+@pytest.fixture
+def bot(server: FakeBotApi, tmp_path: Path) -> Iterator[BotProcess]:
+    """The bot on its default database, a SQLite file."""
+    yield from _running(server, tmp_path, f"sqlite:///{tmp_path / 'nianbao.db'}")
+
+
+@pytest.fixture
+def bot_on_each_database(server: FakeBotApi, tmp_path: Path, database_url: str) -> Iterator[BotProcess]:
+    """The bot on SQLite, then on PostgreSQL (DATABASE_URL switches it)."""
+    yield from _running(server, tmp_path, database_url)
 
 
 def invite_code(bot: BotProcess, agency: str = "绥芬河市文体广电和旅游局", level: str = "department") -> str:
@@ -108,6 +120,9 @@ async def joined(
     await chat.send(f"/start {invite_code(bot, agency)}")
     await chat.expect("请填写“开篇说明”")
     return chat
+
+
+__all__ = ["database_url"]
 
 
 def run(coroutine: object) -> None:

@@ -39,7 +39,9 @@ def docx_numbers(body: bytes, report: Report) -> None:
                 assert table.cell(cell.row, cell.col).text == cell.text, (cell, table.cell(cell.row, cell.col).text)
 
 
-def test_all_zero_walk_of_the_seed_agency(server: FakeBotApi, bot: BotProcess) -> None:
+def test_all_zero_walk_of_the_seed_agency(server: FakeBotApi, bot_on_each_database: BotProcess) -> None:
+    bot = bot_on_each_database
+
     async def conversation() -> None:
         chat = await joined(server, bot)
         actions = 2  # /start with the code, and /report below
