@@ -9,7 +9,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import re
 import shutil
 import tempfile
 from io import BytesIO
@@ -27,18 +26,16 @@ from bot.chat.screens import Screen
 from bot.chat.service import Reply, Walk, due_year, report_filename
 from bot.chat.uploads import UploadError, accepted, extract_text
 from bot.config import Settings
-from bot.engine.questions import question
 from bot.render.docx import render_docx
 from bot.render.errors import RenderError
 from bot.render.pdf import render_pdf
 from bot.render.text import render_html
-from bot.report.checks import Finding, check, errors
+from bot.report.checks import check, errors
 from bot.report.model import Report
-from bot.schema import CURRENT, Level
+from bot.schema import Level
 
 log = logging.getLogger(__name__)
 MAX_MESSAGE = 4000  # Telegram allows 4096 characters; leave room
-MAX_LISTED = 8
 
 
 def _walk(context: ContextTypes.DEFAULT_TYPE) -> Walk:
@@ -249,24 +246,6 @@ async def report(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await send_report(update.effective_message, context, _user(update)[0], kind)
 
 
-def _place_question(finding: Finding) -> str | None:
-    """The question to jump to for a finding: the first of its places that a question fills."""
-    for place in finding.places:
-        key = re.sub(r"\[\d+\]$", "", place)
-        for candidate in (key, key.rsplit(".", 1)[0]):
-            q = question(CURRENT, candidate)
-            if q is not None and not (q.row and q.row.computed):
-                return q.id
-    return None
-
-
-def _listed(findings: list[Finding]) -> str:
-    lines = [f"• {f}" for f in findings[:MAX_LISTED]]
-    if len(findings) > MAX_LISTED:
-        lines.append(texts.MORE_ITEMS.format(count=len(findings) - MAX_LISTED))
-    return "\n".join(lines)
-
-
 async def send_report(message: Message, context: ContextTypes.DEFAULT_TYPE, user_id: int, kind: str) -> None:
     data = _walk(context).report_data(user_id)
     if data is None:
@@ -277,31 +256,10 @@ async def send_report(message: Message, context: ContextTypes.DEFAULT_TYPE, user
         await send_screen(message, screens.preview_screen(current))
         return
     findings = check(current, last_year)
-    errs = errors(findings)
-    if errs and kind != "draft":
-        jumps = []
-        for f in errs:
-            target = _place_question(f)
-            if target and target not in [j[1] for j in jumps]:
-                jumps.append((f.rule, target))
-        buttons = [
-            [
-                (
-                    f"{texts.BUTTON_EDIT.format(name=screens.question_name(question(current.format, t)))}"[:40],
-                    Action(Verb.EDIT, t).encode(),
-                )
-            ]
-            for _, t in jumps[:MAX_LISTED]
-        ]  # type: ignore[arg-type]
-        buttons.append([(texts.BUTTON_REPORT_DRAFT, Action(Verb.REPORT, "draft").encode())])
-        await send_screen(message, Screen(texts.REPORT_ERRORS.format(count=len(errs), items=_listed(errs)), buttons))
+    if errors(findings) and kind != "draft":
+        await send_screen(message, screens.report_errors_screen(current, findings))
         return
-    warnings = [f for f in findings if f not in errs]
-    head = texts.REPORT_DRAFT.format(count=len(errs)) if errs else texts.REPORT_OK
-    if warnings:
-        head += "\n\n" + texts.REPORT_WARNINGS.format(items=_listed(warnings))
-    preview = [[(texts.BUTTON_PREVIEW, Action(Verb.REPORT, "preview").encode())]]
-    await send_screen(message, Screen(head, preview))
+    await send_screen(message, screens.report_ready_screen(findings))
     await message.chat.send_action(ChatAction.UPLOAD_DOCUMENT)
     title = texts.REPORT_CAPTION.format(title=texts.TITLE.format(agency=current.agency, year=current.year))
     if kind == "html":

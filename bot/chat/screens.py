@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from bot import texts
 from bot.chat.actions import Action, Verb
-from bot.engine.questions import Ask, Done, Fix, Kind, Progress, Question, Skipped, Step, questions
-from bot.report.checks import row_name
+from bot.engine.questions import Ask, Done, Fix, Kind, Progress, Question, Skipped, Step, question, questions
+from bot.report.checks import Finding, errors, row_name
 from bot.report.model import Report, RowValue, format_number
 from bot.schema import Table
 
@@ -275,3 +276,51 @@ def preview_screen(report: Report) -> Screen:
             for row, cells in shown:
                 lines.append(f"{row_name(row)}：{values_text(cells)}")
     return Screen("\n".join(lines))
+
+
+MAX_LISTED = 8  # findings listed in one message; the rest are counted
+
+
+def _listed(findings: list[Finding]) -> str:
+    lines = [f"• {f}" for f in findings[:MAX_LISTED]]
+    if len(findings) > MAX_LISTED:
+        lines.append(texts.MORE_ITEMS.format(count=len(findings) - MAX_LISTED))
+    return "\n".join(lines)
+
+
+def place_question(report: Report, place: str) -> Question | None:
+    """The question that fills a finding's place (applications.new[6], proactive.regulations.issued)."""
+    key = re.sub(r"\[\d+\]$", "", place)
+    for candidate in (key, key.rsplit(".", 1)[0]):
+        q = question(report.format, candidate)
+        if q is not None and not (q.row and q.row.computed):
+            return q
+    return None
+
+
+def report_errors_screen(report: Report, findings: list[Finding]) -> Screen:
+    """The errors that stop the report, a button to each place, and the offer of a draft anyway."""
+    errs = errors(findings)
+    targets: list[Question] = []
+    for finding in errs:
+        for place in finding.places:
+            q = place_question(report, place)
+            if q is not None:
+                if q not in targets:
+                    targets.append(q)
+                break
+    buttons = [
+        [_b(texts.BUTTON_EDIT.format(name=question_name(q))[:40], Verb.EDIT, q.id)] for q in targets[:MAX_LISTED]
+    ]
+    buttons.append([_b(texts.BUTTON_REPORT_DRAFT, Verb.REPORT, "draft")])
+    return Screen(texts.REPORT_ERRORS.format(count=len(errs), items=_listed(errs)), buttons)
+
+
+def report_ready_screen(findings: list[Finding]) -> Screen:
+    """Before the file: no errors (or a draft on request), the warnings, and a preview button."""
+    errs = errors(findings)
+    warnings = [f for f in findings if f not in errs]
+    text = texts.REPORT_DRAFT.format(count=len(errs)) if errs else texts.REPORT_OK
+    if warnings:
+        text += "\n\n" + texts.REPORT_WARNINGS.format(items=_listed(warnings))
+    return Screen(text, [[_b(texts.BUTTON_PREVIEW, Verb.REPORT, "preview")]])

@@ -402,7 +402,7 @@ class Walk:
             done, total = ctx.progress.counted()
             lines = [texts.STATUS_HEAD.format(agency=ctx.agency.name, year=ctx.report.year, done=done, total=total)]
             for section, answered, count in ctx.progress.by_section():
-                name = section.heading or screens.where(questions(ctx.report.format)[0]).strip("【】")
+                name = section.heading or section.prose[0].name
                 bar = "▓" * round(8 * answered / count) + "░" * (8 - round(8 * answered / count))
                 lines.append(texts.STATUS_LINE.format(bar=bar, section=name, done=answered, total=count))
             open_skips = [q for q in ctx.progress.open_questions() if q.id in ctx.progress.skipped]
