@@ -17,7 +17,7 @@ from bot.schema import NumberKind
 
 SEPARATORS = re.compile(r"[\s,，、;；/|]+")
 UNIT = re.compile(r"(?:件|个|份|条|次|项|万元|万)$")
-NOTHING = {"无", "没有", "均为0", "全部为0", "都是0", "全是0", "全0"}
+NOTHING = {"无", "没有", "均为0", "全部为0", "都是0", "全是0", "全0"}  # the whole row is 0
 MAX_TEXT = 500  # a row answer is a handful of numbers; anything longer is not one
 
 
@@ -62,6 +62,8 @@ def parse_numbers(text: str, count: int, kind: NumberKind) -> tuple[int | Decima
         if isinstance(value, ParseError):
             return value
         values.append(int(value) if kind.is_integer else value)
+    if values == [0]:
+        return (0,) * count  # a lone 0 for a row of several numbers: nothing happened in that row
     if len(values) != count:
         return ParseError(texts.PARSE_WRONG_COUNT.format(count=count, given=len(values)))
     return tuple(values)
