@@ -228,6 +228,8 @@ COMMANDS = {
     "status": "查看填写进度",
     "review": "概览并修改",
     "report": "检查并生成报告",
+    "finalize": "定稿（停止提醒）",
+    "reopen": "重新打开已定稿的报告",
     "help": "使用说明",
 }
 ADMIN_COMMANDS = {"invite": "邀请机构（管理员）"}
@@ -237,6 +239,7 @@ HELP = (
     "/status 查看进度\n"
     "/review 概览并修改任意部分\n"
     "/report 检查勾稽关系并生成 Word 文件；/report html 生成网页版\n"
+    "/finalize 定稿（成文日期为当天，提醒停止）；/reopen 重新打开\n"
     "数字可以用空格、逗号或顿号隔开，也可以写中文数字，例如“三 十二 0”。"
 )
 TOKEN_MISSING = "未设置 TELEGRAM_BOT_TOKEN。请在 .env 中填写从 @BotFather 获得的机器人令牌。"
@@ -244,3 +247,46 @@ TOKEN_MALFORMED = "TELEGRAM_BOT_TOKEN 格式不正确（应形如 123456789:AA�
 TOKEN_REJECTED = "Telegram 拒绝了这个机器人令牌（Unauthorized）。请从 @BotFather 重新复制 TELEGRAM_BOT_TOKEN。"
 API_UNREACHABLE = "无法连接 Telegram 服务器 {url}：{reason}"
 RUNNING = "年报助手已启动（@{username}），数据库：{database}。按 Ctrl+C 停止。"
+
+# --- import ---
+IMPORT_WRONG_KIND = "不支持的文件类型“{suffix}”。只能导入 .txt（从网页复制的文字）、.docx、.html 或 .json（数据文件）。"
+IMPORT_NOT_DOCX = "不是有效的 .docx 文件"
+IMPORT_NOT_DOCX_PDF = "不是有效的 .docx 文件：这是改了扩展名的 PDF 文件。请提供 Word 原件（.docx）、网页（.html）或从网页复制的文字（.txt）"
+IMPORT_NOT_DOCX_DOC = "不是有效的 .docx 文件：这是旧版 Word 的 .doc 文件。请在 Word 中另存为 .docx 后再试"
+IMPORT_ZIP_ENTRIES = "文件内部有 {count} 个条目，超过上限 {limit} 个，可能是恶意文件，已拒绝"
+IMPORT_ZIP_UNPACKED = "文件解压后超过 {limit} MB，可能是恶意文件，已拒绝"
+IMPORT_ZIP_RATIO = "文件中的“{name}”压缩比异常，可能是恶意文件，已拒绝"
+IMPORT_BINARY = "这不是文字文件"
+IMPORT_ENCODING = "未知的文字编码，请保存为 UTF-8 或 GB18030 后再试"
+IMPORT_NOT_A_REPORT = (
+    "文件中没有找到政府信息公开工作年度报告：没有“××××年政府信息公开工作年度报告”的标题，"
+    "也没有“一、总体情况”等章节标题或年报的表格。"
+)
+IMPORT_NO_TITLE = "没有找到报告标题“<机构名称>××××年政府信息公开工作年度报告”，无法确定机构和年度。"
+IMPORT_NO_DATE = "没有找到成文日期（如“2024年1月12日”），导入后请补填。"
+IMPORT_FORMAT_2019 = (
+    "这份报告使用的是 2019 年试行格式（国办公开办函〔2019〕60号），已读取表三、表四和含义不变的数字；"
+    "2021 年格式的以下内容无法从中得到，已留空：{missing}。"
+)
+IMPORT_SECTION_MISSING = "没有找到“{heading}”，这一部分留空。"
+IMPORT_PART_MISSING = "总体情况中没有找到“{heading}”，这一部分留空。"
+IMPORT_PARTS_MISSING = "总体情况中没有找到（一）至（五）小标题，全文作为“总体情况概述”导入。"
+IMPORT_TABLE_MISSING = "{table}：没有找到这张表，全部留空。"
+IMPORT_ROW_MISSING = "{place}：没有找到这一行的数字，已留空。"
+IMPORT_ROW_COUNT = "{place}：读到 {found} 个数字，应为 {width} 个，无法确定各自属于哪一栏，整行留空。"
+IMPORT_ROW_AMBIGUOUS = "{place}：读到 {found} 个数字和空白单元格，应为 {width} 栏，无法确定空白在哪一栏，整行留空。"
+IMPORT_CELL_UNREADABLE = "{place}：“{text}”无法识别为数字，已留空。"
+IMPORT_CELL_BLANK = "{place}：单元格空白，已留空。"
+IMPORT_WARNING = "导入提示 {warning}"
+IMPORT_WRITTEN = "已导入：{path}（{format}）"
+CLI_IMPORT_HELP = "把已发布的年报（.txt 网页文字 / .docx / .html / .json）导入为数据文件"
+CLI_IMPORT_OUTPUT_HELP = "输出的数据文件（.json）"
+
+# --- finishing -------------------------------------------------------------------------------------
+FINAL_READONLY = "报告已定稿（{date}），不能再修改。如需修改，请发送 /reopen 重新打开。"
+FINALIZED = "✅ 报告已定稿，成文日期 {date}。提醒已停止。发送 /report 获取最终文件；如需修改，发送 /reopen。"
+FINALIZE_BLOCKED = "报告还有 {count} 个错误，改正后才能定稿：\n{items}"
+FINALIZE_ALREADY = "报告已于 {date} 定稿。"
+REOPENED = "报告已重新打开，可以修改了。改完请再次发送 /finalize 定稿。"
+REOPEN_NOT_FINAL = "报告尚未定稿，可以直接修改。"
+BUTTON_FINALIZE = "定稿"

@@ -63,6 +63,12 @@ class Member(SQLModel, table=True):
     # ("review"); None means "the first open question", which is derived from the answers.
     editing: str | None = Field(default=None, max_length=100)
     return_to: str | None = Field(default=None, max_length=16)
+    # Reminders: off by the member's choice, at their own time of day ("08:30"), postponed, or
+    # impossible because the member blocked the bot (Telegram answered 403).
+    reminders_on: bool = True
+    remind_at: str | None = Field(default=None, max_length=5)
+    snoozed_until: dt.datetime | None = None
+    blocked_at: dt.datetime | None = None
 
 
 class ReportRow(SQLModel, table=True):
@@ -137,3 +143,32 @@ class HandledUpdate(SQLModel, table=True):
 
     update_id: int = Field(sa_type=BigInteger, primary_key=True, sa_column_kwargs={"autoincrement": False})
     handled_at: dt.datetime = Field(default_factory=_now)
+
+
+class ReportEvent(SQLModel, table=True):
+    """A change of a report's status (finalize, reopen): who and when, for the record."""
+
+    __tablename__ = "report_event"
+
+    id: int | None = Field(default=None, primary_key=True)
+    report_id: int = Field(foreign_key="report.id", ondelete="CASCADE")
+    kind: str = Field(max_length=16)
+    by: int | None = Field(default=None, sa_type=BigInteger)
+    at: dt.datetime = Field(default_factory=_now)
+
+
+class ReminderLog(SQLModel, table=True):
+    """One reminder slot for one recipient: written before the send, so a slot goes out at most once.
+
+    ``report_id`` is None for the admins' digests; ``recipient`` is the Telegram user id.
+    """
+
+    __tablename__ = "reminder_log"
+    __table_args__ = (UniqueConstraint("recipient", "slot"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    report_id: int | None = Field(default=None, foreign_key="report.id", ondelete="CASCADE")
+    recipient: int = Field(sa_type=BigInteger)
+    slot: str = Field(max_length=64)  # e.g. "r12:before-5" or "digest:2027-01-26"
+    status: str = Field(max_length=16)  # sending, sent, uncertain, blocked
+    at: dt.datetime = Field(default_factory=_now)

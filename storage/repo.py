@@ -29,6 +29,8 @@ from storage.models import (
     Member,
     MemberRole,
     ProseDraft,
+    ReminderLog,
+    ReportEvent,
     ReportRow,
     ReportStatus,
     Skip,
@@ -347,3 +349,52 @@ def forget_handled_updates(*, session: Session, before: datetime) -> None:
     """Telegram never redelivers an update after a day; older records only take space."""
     session.exec(delete(HandledUpdate).where(col(HandledUpdate.handled_at) < before))
     session.commit()
+
+
+# --- finishing and reminding ---------------------------------------------------------------------
+def stage_event(*, session: Session, report: ReportRow, kind: str, by: int | None) -> None:
+    session.add(ReportEvent(report_id=report.id, kind=kind, by=by))
+
+
+def events_of(*, session: Session, report: ReportRow) -> list[ReportEvent]:
+    return list(
+        session.exec(select(ReportEvent).where(ReportEvent.report_id == report.id).order_by(col(ReportEvent.id)))
+    )
+
+
+def agencies(*, session: Session) -> list[Agency]:
+    return list(session.exec(select(Agency).order_by(col(Agency.id))))
+
+
+def members_of(*, session: Session, agency: Agency) -> list[Member]:
+    return list(session.exec(select(Member).where(Member.agency_id == agency.id).order_by(col(Member.id))))
+
+
+def claim_reminder(*, session: Session, report_id: int | None, recipient: int, slot: str) -> bool:
+    """Record a reminder as being sent, unless it already was: committed before the send (at most once)."""
+    insert = _upsert(_dialect(session), ReminderLog, ("recipient", "slot")).returning(ReminderLog.id)
+    row = {"report_id": report_id, "recipient": recipient, "slot": slot, "status": "sending", "at": _now()}
+    claimed = session.connection().execute(insert, row).first() is not None
+    session.commit()
+    return claimed
+
+
+def mark_reminder(*, session: Session, recipient: int, slot: str, status: str) -> None:
+    session.connection().execute(
+        update(ReminderLog)
+        .where(col(ReminderLog.recipient) == recipient, col(ReminderLog.slot) == slot)
+        .values(status=status, at=_now())
+    )
+    session.commit()
+
+
+def release_reminder(*, session: Session, recipient: int, slot: str) -> None:
+    """A send that certainly failed (not a timeout): the slot may be tried again."""
+    session.connection().execute(
+        delete(ReminderLog).where(col(ReminderLog.recipient) == recipient, col(ReminderLog.slot) == slot)
+    )
+    session.commit()
+
+
+def reminders_sent(*, session: Session, recipient: int) -> set[str]:
+    return set(session.exec(select(ReminderLog.slot).where(ReminderLog.recipient == recipient)))

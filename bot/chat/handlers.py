@@ -131,6 +131,20 @@ async def review(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await send_reply(update.effective_message, Reply([screen]) if screen else None)
 
 
+async def finalize(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/finalize: with no errors left, the report becomes final and dated today; reminders stop."""
+    assert update.effective_message is not None
+    screen = _walk(context).finalize(_user(update)[0])
+    await send_reply(update.effective_message, Reply([screen]) if screen else None)
+
+
+async def reopen(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/reopen: a final report becomes editable again (recorded)."""
+    assert update.effective_message is not None
+    screen = _walk(context).reopen(_user(update)[0])
+    await send_reply(update.effective_message, Reply([screen]) if screen else None)
+
+
 async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/help: what the bot does and how to answer."""
     assert update.effective_message is not None

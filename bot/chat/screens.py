@@ -324,3 +324,9 @@ def report_ready_screen(findings: list[Finding]) -> Screen:
     if warnings:
         text += "\n\n" + texts.REPORT_WARNINGS.format(items=_listed(warnings))
     return Screen(text, [[_b(texts.BUTTON_PREVIEW, Verb.REPORT, "preview")]])
+
+
+def finalize_blocked_screen(report: Report, errs: list[Finding]) -> Screen:
+    """Why the report cannot be final yet, with the same jump buttons as /report."""
+    screen = report_errors_screen(report, errs)
+    return Screen(texts.FINALIZE_BLOCKED.format(count=len(errs), items=_listed(errs)), screen.buttons[:-1])

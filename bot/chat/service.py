@@ -35,10 +35,11 @@ from bot.engine.questions import (
     question,
     questions,
 )
+from bot.report.checks import check, errors
 from bot.report.model import Report, RowValue, Value, complete_row, format_number, with_totals
 from bot.schema import Level, Table
 from storage import repo
-from storage.models import Agency, Member, ReportRow
+from storage.models import Agency, Member, ReportRow, ReportStatus
 
 REVIEW = "review"
 
@@ -71,6 +72,10 @@ class Context:
     @property
     def report(self) -> Report:
         return self.progress.report
+
+    @property
+    def final(self) -> bool:
+        return self.row.status == ReportStatus.FINAL
 
     @cached_property
     def last_year(self) -> Report | None:
@@ -236,6 +241,8 @@ class Walk:
                 return None
             if not ctx.claim(update_id):
                 return Reply(handled=False)
+            if ctx.final:
+                return self._read_only(ctx)
             step = next_step(ctx.progress)
             if not isinstance(step, Ask):
                 ctx.commit()
@@ -287,6 +294,8 @@ class Walk:
                 return None
             if not ctx.claim(update_id):
                 return Reply(handled=False)
+            if ctx.final:
+                return self._read_only(ctx)
             step = next_step(ctx.progress)
             if not isinstance(step, Ask) or step.question.kind is not Kind.PROSE:
                 ctx.commit()
@@ -311,9 +320,15 @@ class Walk:
                 return None
             if not ctx.claim(update_id):
                 return Reply(handled=False)
+            if ctx.final and action.verb not in (Verb.REVIEW, Verb.REPORT):
+                return self._read_only(ctx)
             reply = self._act(ctx, next_step(ctx.progress), action)
             ctx.commit()
             return reply
+
+    def _read_only(self, ctx: Context) -> Reply:
+        ctx.commit()
+        return Reply([Screen(texts.FINAL_READONLY.format(date=_cn_date(ctx.row.date)))])
 
     def _stale(self, ctx: Context) -> Reply:
         return Reply([Screen(texts.STALE), self._screen(ctx)])
@@ -434,9 +449,43 @@ class Walk:
             if ctx is None:
                 return None
             report = with_totals(ctx.report)
-            if report.date is None:
-                report = Report(report.agency, report.level, report.year, self.today(), report.values, report.format)
+            if report.date is None:  # a draft is dated the day it is printed; /finalize fixes the date
+                report = replace(report, date=self.today())
             return report, ctx.last_year
+
+    def finalize(self, user_id: int) -> Screen | None:
+        """Mark the report final (no errors allowed), dated today; reminders stop."""
+        with self._context(user_id) as ctx:
+            if ctx is None:
+                return None
+            if ctx.final:
+                return Screen(texts.FINALIZE_ALREADY.format(date=_cn_date(ctx.row.date)))
+            report = replace(with_totals(ctx.report), date=self.today())
+            errs = errors(check(report, ctx.last_year))
+            if errs:
+                return screens.finalize_blocked_screen(report, errs)
+            ctx.row.status, ctx.row.date = ReportStatus.FINAL, report.date
+            repo.stage_event(session=ctx.session, report=ctx.row, kind="finalize", by=user_id)
+            ctx.session.add(ctx.row)
+            ctx.commit()
+            return Screen(texts.FINALIZED.format(date=_cn_date(report.date)))
+
+    def reopen(self, user_id: int) -> Screen | None:
+        """Make a final report editable again; recorded with who and when."""
+        with self._context(user_id) as ctx:
+            if ctx is None:
+                return None
+            if not ctx.final:
+                return Screen(texts.REOPEN_NOT_FINAL)
+            ctx.row.status = ReportStatus.DRAFT
+            repo.stage_event(session=ctx.session, report=ctx.row, kind="reopen", by=user_id)
+            ctx.session.add(ctx.row)
+            ctx.commit()
+            return Screen(texts.REOPENED)
+
+
+def _cn_date(day: date | None) -> str:
+    return texts.DATE_CN.format(d=day) if day else ""
 
 
 FILENAME_UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]')

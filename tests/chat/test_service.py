@@ -213,3 +213,44 @@ def test_agencies_never_see_each_other(walk: Walk) -> None:
 def test_an_undated_report_is_dated_today(walk: Walk) -> None:
     member = join(walk)
     assert member.report().date == walk.today()
+
+
+def complete(member: Member) -> None:
+    """Everything answered consistently: prose written, tables zero."""
+    member.tap(Verb.STANDARD, "text.preamble")
+    for key in ("intro", "proactive", "on_request", "management", "platforms", "supervision"):
+        member.say("内容。")
+        member.tap(Verb.DONE, f"text.overview.{key}")
+    for verb, arg in (
+        (Verb.ZERO, "proactive.regulations"),
+        (Verb.ZERO_ONE, "proactive.licensing"),
+        (Verb.ZERO, "proactive.punishment"),
+        (Verb.ZERO_ONE, "proactive.fees_wan_yuan"),
+        (Verb.GATE_NONE, "T3"),
+        (Verb.GATE_NONE, "T4"),
+    ):
+        member.tap(verb, arg)
+    for key in ("problems", "other"):
+        member.say("内容。")
+        member.tap(Verb.DONE, f"text.{key}")
+
+
+def test_finalize_needs_no_errors_then_the_report_is_read_only_until_reopened(walk: Walk, engine: Engine) -> None:
+    member = join(walk)
+    blocked = walk.finalize(USER)
+    assert blocked is not None and "改正后才能定稿" in blocked.text and "CELL-FILLED" in blocked.text
+    complete(member)
+    done = walk.finalize(USER)
+    assert done is not None and "报告已定稿" in done.text
+    assert member.report().date == walk.today()
+    assert "不能再修改" in member.say("3") and "不能再修改" in member.tap(Verb.CONTINUE)
+    assert "已于" in walk.finalize(USER).text  # type: ignore[union-attr]
+    assert "重新打开" in walk.reopen(USER).text  # type: ignore[union-attr]
+    assert "现在没有需要回答的问题" in member.say("3")
+    with Session(engine) as session:
+        row = repo.get_report(session=session, agency=repo.agencies(session=session)[0], year=member.report().year)
+        assert row is not None
+        assert [(e.kind, e.by) for e in repo.events_of(session=session, report=row)] == [
+            ("finalize", USER),
+            ("reopen", USER),
+        ]
