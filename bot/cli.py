@@ -6,6 +6,7 @@ import argparse
 import logging
 import re
 import sys
+import unicodedata
 from pathlib import Path
 
 from bot import texts
@@ -134,6 +135,27 @@ def cmd_invite(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_status(args: argparse.Namespace) -> int:
+    from bot.chat.service import Walk
+    from bot.chat.supervision import overview, overview_table
+    from storage.db import make_engine, upgrade
+
+    settings = Settings()
+    engine = make_engine(settings.database_url)
+    upgrade(engine)
+    walk = Walk(engine, timezone=settings.timezone)
+    table = overview_table(overview(walk))
+    widths = [max(_width(row[i]) for row in table) for i in range(len(table[0]))]
+    for row in table:
+        print("  ".join(cell + " " * (width - _width(cell)) for cell, width in zip(row, widths, strict=True)).rstrip())
+    return EXIT_OK
+
+
+def _width(text: str) -> int:
+    """Terminal columns: CJK characters take two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
 def _bot_username(settings: Settings) -> str | None:
     """The bot's @username for the deep link, asked of the Bot API; None when it cannot be reached."""
     import asyncio
@@ -174,6 +196,9 @@ def parser() -> argparse.ArgumentParser:
 
     p = commands.add_parser("run", help=texts.CLI_RUN_HELP)
     p.set_defaults(handler=cmd_run)
+
+    p = commands.add_parser("status", help=texts.CLI_STATUS_HELP)
+    p.set_defaults(handler=cmd_status)
 
     p = commands.add_parser("invite", help=texts.CLI_INVITE_HELP)
     p.add_argument("name", help=texts.CLI_INVITE_NAME_HELP)

@@ -97,6 +97,7 @@ CLI_RENDER_HELP = "把数据文件生成为 .docx / .pdf / .html / .md"
 CLI_PREVIOUS_HELP = "上一年度的数据文件，用于跨年度核对"
 CLI_OUTPUT_HELP = "输出文件，格式由扩展名决定"
 CLI_RUN_HELP = "启动机器人（长轮询）"
+CLI_STATUS_HELP = "列出各机构的填报情况（与机器人中的 /agencies 相同）"
 CLI_INVITE_HELP = "为机构生成一次性邀请链接（机构不存在时自动创建）"
 CLI_INVITE_NAME_HELP = "机构名称"
 CLI_DB_HELP = "升级数据库结构到最新版本"
@@ -232,7 +233,7 @@ COMMANDS = {
     "reopen": "重新打开已定稿的报告",
     "help": "使用说明",
 }
-ADMIN_COMMANDS = {"invite": "邀请机构（管理员）"}
+ADMIN_COMMANDS = {"invite": "邀请机构（管理员）", "agencies": "各机构填报情况（管理员）"}
 HELP = (
     "年报助手帮您填写《政府信息公开工作年度报告》：\n"
     "/fill 继续填写（从第一个未填项开始）\n"
@@ -290,3 +291,11 @@ FINALIZE_ALREADY = "报告已于 {date} 定稿。"
 REOPENED = "报告已重新打开，可以修改了。改完请再次发送 /finalize 定稿。"
 REOPEN_NOT_FINAL = "报告尚未定稿，可以直接修改。"
 BUTTON_FINALIZE = "定稿"
+
+# --- the supervising office ------------------------------------------------------------------------
+AGENCIES_HEAD = "各机构填报情况（{count} 个；已完成 {finished}，逾期 {late}）："
+AGENCY_LINE = "{mark} {agency}（{level}，{year} 年度）{percent}%{errors} · {state} · 截止 {deadline}"
+AGENCY_ERRORS = " · {count} 个错误"
+AGENCY_MARKS = {"逾期": "🔴", "未开始": "⚪", "填报中": "🟡", "已完成": "🟢"}
+NO_AGENCIES = "还没有机构。用 /invite 机构名称 邀请第一个机构。"
+STATUS_COLUMNS = ("状态", "机构", "级别", "年度", "进度", "错误", "截止日期", "人员")

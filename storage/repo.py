@@ -9,7 +9,7 @@ int, a Decimal stays the same Decimal (digits and exponent), and an unknown cell
 import hashlib
 import json
 import secrets
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from decimal import Decimal
 from functools import cache
 from typing import Any
@@ -149,8 +149,8 @@ def _touch(*, session: Session, report: ReportRow) -> None:
     session.add(report)
 
 
-def create_agency(*, session: Session, name: str, level: Level) -> Agency:
-    agency = Agency(name=name, level=level)
+def create_agency(*, session: Session, name: str, level: Level, created_at: datetime | None = None) -> Agency:
+    agency = Agency(name=name, level=level, created_at=created_at or _now())
     session.add(agency)
     session.commit()
     session.refresh(agency)
@@ -282,10 +282,10 @@ def _hash(code: str) -> str:
     return hashlib.sha256(code.encode()).hexdigest()
 
 
-def create_invite(*, session: Session, agency: Agency, created_by: int | None, ttl: timedelta) -> str:
+def create_invite(*, session: Session, agency: Agency, created_by: int | None, expires_at: datetime) -> str:
     """A new single-use code (128 random bits, URL-safe for a deep link); only its hash is kept."""
     code = secrets.token_urlsafe(16)
-    session.add(Invite(code_hash=_hash(code), agency_id=agency.id, created_by=created_by, expires_at=_now() + ttl))
+    session.add(Invite(code_hash=_hash(code), agency_id=agency.id, created_by=created_by, expires_at=expires_at))
     session.commit()
     return code
 

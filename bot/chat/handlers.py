@@ -23,7 +23,8 @@ from bot import texts
 from bot.chat import screens
 from bot.chat.actions import Action, Verb, decode
 from bot.chat.screens import Screen
-from bot.chat.service import Reply, Walk, due_year, report_filename
+from bot.chat.service import Reply, Walk, report_filename
+from bot.chat.supervision import overview, overview_text
 from bot.chat.uploads import UploadError, accepted, extract_text
 from bot.config import Settings
 from bot.render.docx import render_docx
@@ -100,8 +101,7 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             await update.effective_message.reply_text(texts.START_STRANGER)
         return
     if not context.args:
-        _, agency = membership
-        year = due_year(walk.today(), agency.level)
+        _, agency, year = membership
         await update.effective_message.reply_text(texts.WELCOME_BACK.format(name=name, agency=agency.name, year=year))
     screen = walk.current(user_id)
     if screen is not None:
@@ -176,6 +176,16 @@ async def invite(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await update.effective_message.reply_text(
         texts.INVITE_CREATED.format(agency=agency.name, level=level_name, days=days, link=link, code=code)
     )
+
+
+async def agencies(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/agencies (admins): every agency with its progress, errors and status, late ones first."""
+    assert update.effective_message is not None
+    if _user(update)[0] not in _settings(context).bot_admins:
+        await update.effective_message.reply_text(texts.ADMIN_ONLY)
+        return
+    rows = await asyncio.to_thread(overview, _walk(context))
+    await send_screen(update.effective_message, Screen(overview_text(rows)))
 
 
 async def text_answer(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -8,10 +8,10 @@ back. Every change is committed before the method returns, so the reply the hand
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from functools import cached_property
 from zoneinfo import ZoneInfo
 
@@ -37,17 +37,19 @@ from bot.engine.questions import (
 )
 from bot.report.checks import check, errors
 from bot.report.model import Report, RowValue, Value, complete_row, format_number, with_totals
-from bot.schema import Level, Table
+from bot.schema import CURRENT, Level, Table
 from storage import repo
 from storage.models import Agency, Member, ReportRow, ReportStatus
 
 REVIEW = "review"
 
 
-def due_year(today: date, level: Level) -> int:
+Deadlines = dict[Level, tuple[int, int]]  # (month, day) in the year after the report year
+
+
+def due_year(today: date, level: Level, deadlines: Deadlines = CURRENT.deadlines) -> int:
     """The report year due next: last year's until its deadline has passed, then this year's."""
-    month, day = {Level.DEPARTMENT: (1, 31), Level.GOVERNMENT: (3, 31)}[level]
-    return today.year - 1 if today <= date(today.year, month, day) else today.year
+    return today.year - 1 if today <= date(today.year, *deadlines[level]) else today.year
 
 
 @dataclass
@@ -122,38 +124,73 @@ class Context:
 
 
 class Walk:
-    def __init__(self, engine: Engine, *, timezone: str = "Asia/Shanghai", invite_ttl_days: int = 14) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        *,
+        timezone: str = "Asia/Shanghai",
+        invite_ttl_days: int = 14,
+        deadlines: Deadlines = CURRENT.deadlines,
+        clock: Callable[[], datetime] | None = None,
+    ) -> None:
         self.engine = engine
         self.zone = ZoneInfo(timezone)
         self.invite_ttl = timedelta(days=invite_ttl_days)
+        self.deadlines = deadlines
+        self.clock = clock or (lambda: datetime.now(self.zone))  # tests move time; the bot uses the real one
 
-    def _session(self) -> Session:
+    def deadline(self, level: Level, year: int) -> date:
+        return date(year + 1, *self.deadlines[level])
+
+    def report_year(self, session: Session, agency: Agency) -> int:
+        """The year the agency works on: the one due next, or last year's while it is overdue.
+
+        After a deadline an unfinished report stays current (and overdue) until it is final, or until
+        December when the next reporting season starts; an agency that joined after that deadline
+        starts with the next report instead.
+        """
+        today = self.today()
+        year = due_year(today, agency.level, self.deadlines)
+        passed = self.deadline(agency.level, year - 1)
+        if year == today.year and today.month < 12 and agency.created_at.date() <= passed:
+            last = repo.get_report(session=session, agency=agency, year=year - 1)
+            if last is None or last.status != ReportStatus.FINAL:
+                return year - 1
+        return year
+
+    def session(self) -> Session:
         # Objects stay readable after commit: a handler formats its reply from them afterwards.
         return Session(self.engine, expire_on_commit=False)
 
+    def now(self) -> datetime:
+        return self.clock().astimezone(self.zone)
+
     def today(self) -> date:
-        return datetime.now(self.zone).date()
+        return self.now().date()
 
     # --- who is who ----------------------------------------------------------------------------
-    def membership(self, user_id: int) -> tuple[Member, Agency] | None:
-        with self._session() as session:
+    def membership(self, user_id: int) -> tuple[Member, Agency, int] | None:
+        """The member, their agency and the report year they work on; None for a stranger."""
+        with self.session() as session:
             members = repo.memberships(session=session, telegram_user_id=user_id)
             if not members:
                 return None
             member = members[-1]
-            return member, session.get_one(Agency, member.agency_id)
+            agency = session.get_one(Agency, member.agency_id)
+            return member, agency, self.report_year(session, agency)
 
     def invite(self, *, name: str, level: Level, created_by: int | None) -> tuple[str, Agency]:
-        with self._session() as session:
+        with self.session() as session:
             agency = repo.get_agency_by_name(session=session, name=name)
             if agency is None:
-                agency = repo.create_agency(session=session, name=name, level=level)
-            code = repo.create_invite(session=session, agency=agency, created_by=created_by, ttl=self.invite_ttl)
+                agency = repo.create_agency(session=session, name=name, level=level, created_at=self.now())
+            expires_at = self.now() + self.invite_ttl
+            code = repo.create_invite(session=session, agency=agency, created_by=created_by, expires_at=expires_at)
             return code, agency
 
     def join(self, *, code: str, user_id: int, display_name: str) -> str:
         """Redeem an invite; returns the Chinese message to show."""
-        with self._session() as session:
+        with self.session() as session:
             invite = repo.find_invite(session=session, code=code)
             if invite is None:
                 return texts.INVITE_INVALID
@@ -162,27 +199,26 @@ class Walk:
                 return texts.INVITE_ALREADY.format(agency=agency.name)
             if invite.used_at is not None:
                 return texts.INVITE_USED
-            if invite.expires_at.replace(tzinfo=invite.expires_at.tzinfo or self.zone) < datetime.now(self.zone):
+            if invite.expires_at.replace(tzinfo=invite.expires_at.tzinfo or UTC) < self.now():
                 return texts.INVITE_EXPIRED
             if not repo.stage_use_invite(session=session, invite=invite, user_id=user_id):
                 session.rollback()
                 return texts.INVITE_USED
             repo.add_member(session=session, agency=agency, telegram_user_id=user_id, display_name=display_name)
-            year = due_year(self.today(), agency.level)
+            year = self.report_year(session, agency)
             return texts.WELCOME.format(name=display_name, agency=agency.name, year=year)
 
     # --- loading -------------------------------------------------------------------------------
     @contextmanager
     def _context(self, user_id: int) -> Iterator[Context | None]:
-        with self._session() as session:
+        with self.session() as session:
             members = repo.memberships(session=session, telegram_user_id=user_id)
             if not members:
                 yield None
                 return
             member = members[-1]
             agency = session.get_one(Agency, member.agency_id)
-            year = due_year(self.today(), agency.level)
-            row = repo.get_or_create_report(session=session, agency=agency, year=year)
+            row = repo.get_or_create_report(session=session, agency=agency, year=self.report_year(session, agency))
             yield self._load(session, member, agency, row)
 
     def _load(self, session: Session, member: Member, agency: Agency, row: ReportRow) -> Context:
