@@ -19,6 +19,7 @@ class Settings(BaseSettings):
     invite_ttl_days: int = Field(default=14, ge=1, le=365)
     nianbao_templates_dir: str | None = None
     log_level: str = "INFO"
+    reminder_time: str = "09:30"
 
     @field_validator("bot_admins", mode="before")
     @classmethod

@@ -231,6 +231,7 @@ COMMANDS = {
     "report": "检查并生成报告",
     "finalize": "定稿（停止提醒）",
     "reopen": "重新打开已定稿的报告",
+    "remind": "提醒设置：on / off / 08:30",
     "help": "使用说明",
 }
 ADMIN_COMMANDS = {"invite": "邀请机构（管理员）", "agencies": "各机构填报情况（管理员）"}
@@ -299,3 +300,10 @@ AGENCY_ERRORS = " · {count} 个错误"
 AGENCY_MARKS = {"逾期": "🔴", "未开始": "⚪", "填报中": "🟡", "已完成": "🟢"}
 NO_AGENCIES = "还没有机构。用 /invite 机构名称 邀请第一个机构。"
 STATUS_COLUMNS = ("状态", "机构", "级别", "年度", "进度", "错误", "截止日期", "人员")
+
+# --- reminders -----------------------------------------------------------------------------------
+REMIND_OFF = "已关闭截止日期提醒。需要时发送 /remind on 重新打开。"
+REMIND_ON = "已打开截止日期提醒，每次在 {time} 提醒您。"
+REMIND_TIME = "好的，以后在 {time} 提醒您。"
+REMIND_USAGE = "用法：/remind on、/remind off，或 /remind 08:30 设置提醒时间。当前：{state}，{time}。"
+REMIND_STATE = {True: "已打开", False: "已关闭"}

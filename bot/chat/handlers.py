@@ -145,6 +145,14 @@ async def reopen(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await send_reply(update.effective_message, Reply([screen]) if screen else None)
 
 
+async def remind(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/remind on|off|HH:MM: this member's deadline reminders."""
+    assert update.effective_message is not None
+    arg = " ".join(context.args or [])
+    screen = _walk(context).remind(_user(update)[0], arg, _settings(context).reminder_time)
+    await send_reply(update.effective_message, Reply([screen]) if screen else None)
+
+
 async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/help: what the bot does and how to answer."""
     assert update.effective_message is not None

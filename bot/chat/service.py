@@ -478,6 +478,32 @@ class Walk:
     def _review(self, ctx: Context, section: str | None = None) -> Screen:
         return screens.review_screen(ctx.progress, section)
 
+    # --- reminder settings ---------------------------------------------------------------------
+    def remind(self, user_id: int, arg: str, default_time: str) -> Screen | None:
+        """/remind on|off|HH:MM for this member."""
+        with self.session() as session:
+            members = repo.memberships(session=session, telegram_user_id=user_id)
+            if not members:
+                return None
+            arg = arg.strip().lower().replace("：", ":")
+            for member in members:
+                if arg in ("on", "off"):
+                    member.reminders_on = arg == "on"
+                elif TIME_OF_DAY.fullmatch(arg):
+                    hours, minutes = arg.split(":")
+                    member.remind_at, member.reminders_on = f"{int(hours):02d}:{minutes}", True
+                session.add(member)
+            session.commit()
+            member = members[-1]
+            time = member.remind_at or default_time
+            if arg == "off":
+                return Screen(texts.REMIND_OFF)
+            if arg == "on":
+                return Screen(texts.REMIND_ON.format(time=time))
+            if TIME_OF_DAY.fullmatch(arg):
+                return Screen(texts.REMIND_TIME.format(time=time))
+            return Screen(texts.REMIND_USAGE.format(state=texts.REMIND_STATE[member.reminders_on], time=time))
+
     # --- the report ----------------------------------------------------------------------------
     def report_data(self, user_id: int) -> tuple[Report, Report | None] | None:
         """The report as it stands (totals computed, dated today if undated) and last year's."""
@@ -524,6 +550,7 @@ def _cn_date(day: date | None) -> str:
     return texts.DATE_CN.format(d=day) if day else ""
 
 
+TIME_OF_DAY = re.compile(r"([01]?\d|2[0-3]):[0-5]\d")
 FILENAME_UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
 
 

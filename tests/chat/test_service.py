@@ -254,3 +254,12 @@ def test_finalize_needs_no_errors_then_the_report_is_read_only_until_reopened(wa
             ("finalize", USER),
             ("reopen", USER),
         ]
+
+
+def test_reminder_settings(walk: Walk) -> None:
+    join(walk)
+    assert "当前：已打开，09:30" in walk.remind(USER, "", "09:30").text  # type: ignore[union-attr]
+    assert walk.remind(USER, "off", "09:30").text == texts.REMIND_OFF  # type: ignore[union-attr]
+    assert "08:05" in walk.remind(USER, "8：05", "09:30").text  # type: ignore[union-attr]
+    assert "当前：已打开，08:05" in walk.remind(USER, "25:00", "09:30").text  # type: ignore[union-attr]
+    assert walk.remind(OTHER, "off", "09:30") is None
