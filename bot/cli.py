@@ -11,6 +11,7 @@ from pathlib import Path
 
 from bot import texts
 from bot.config import Settings
+from bot.importer.cli import add_command as add_import_command
 from bot.render import RenderError, render
 from bot.report import datafile
 from bot.report.checks import check, errors
@@ -196,6 +197,8 @@ def parser() -> argparse.ArgumentParser:
 
     p = commands.add_parser("run", help=texts.CLI_RUN_HELP)
     p.set_defaults(handler=cmd_run)
+
+    add_import_command(commands)
 
     p = commands.add_parser("status", help=texts.CLI_STATUS_HELP)
     p.set_defaults(handler=cmd_status)

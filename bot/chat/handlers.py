@@ -27,6 +27,7 @@ from bot.chat.service import Reply, Walk, report_filename
 from bot.chat.supervision import overview, overview_text
 from bot.chat.uploads import UploadError, accepted, extract_text
 from bot.config import Settings
+from bot.importer.files import MAX_BYTES
 from bot.render.docx import render_docx
 from bot.render.errors import RenderError
 from bot.render.pdf import render_pdf
@@ -216,8 +217,8 @@ async def document_upload(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
         return
     document = message.document
     try:
-        if (document.file_size or 0) > 10 * 1024 * 1024:
-            raise UploadError(texts.UPLOAD_TOO_LARGE.format(limit=10))
+        if (document.file_size or 0) > MAX_BYTES:
+            raise UploadError(texts.UPLOAD_TOO_LARGE.format(limit=MAX_BYTES // 1024 // 1024))
         if not accepted(document.file_name or ""):
             raise UploadError(texts.UPLOAD_WRONG_KIND)
         data = bytes(await (await document.get_file()).download_as_bytearray())
