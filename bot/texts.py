@@ -254,7 +254,8 @@ RUNNING = "年报助手已启动（@{username}），数据库：{database}。按
 IMPORT_WRONG_KIND = "不支持的文件类型“{suffix}”。只能导入 .txt（从网页复制的文字）、.docx、.html 或 .json（数据文件）。"
 IMPORT_NOT_DOCX = "不是有效的 .docx 文件"
 IMPORT_NOT_DOCX_PDF = (
-    "不是有效的 .docx 文件：这是改了扩展名的 PDF 文件。请提供 Word 原件（.docx）、网页（.html）或从网页复制的文字（.txt）"
+    "不是有效的 .docx 文件：这是改了扩展名的 PDF 文件。"
+    "请提供 Word 原件（.docx）、网页（.html）或从网页复制的文字（.txt）"
 )
 IMPORT_NOT_DOCX_DOC = "不是有效的 .docx 文件：这是旧版 Word 的 .doc 文件。请在 Word 中另存为 .docx 后再试"
 IMPORT_ZIP_ENTRIES = "文件内部有 {count} 个条目，超过上限 {limit} 个，可能是恶意文件，已拒绝"

@@ -9,7 +9,18 @@ from sqlmodel import SQLModel
 
 from storage.db import MIGRATIONS, alembic_config, make_engine, upgrade
 
-TABLES = {"agency", "member", "report", "answer", "invite", "prosedraft", "skip", "handled_update", "report_event", "reminder_log"}
+TABLES = {
+    "agency",
+    "member",
+    "report",
+    "answer",
+    "invite",
+    "prosedraft",
+    "skip",
+    "handled_update",
+    "report_event",
+    "reminder_log",
+}
 
 
 def test_upgrade_on_an_empty_database_matches_the_models(database_url: str) -> None:
