@@ -19,11 +19,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bot.render.docx import render_docx  # noqa: E402
-from bot.render.pdf import render_pdf  # noqa: E402
-from bot.render.text import render_html, render_markdown  # noqa: E402
-from bot.report import datafile  # noqa: E402
-from bot.report.model import Report, with_totals  # noqa: E402
+from bot.render.docx import render_docx
+from bot.render.pdf import render_pdf
+from bot.render.text import render_html, render_markdown
+from bot.report import datafile
+from bot.report.model import Report, with_totals
 
 SEED = Path(__file__).resolve().parents[1] / "tests" / "data" / "example-2023-suifenhe.json"
 
@@ -57,7 +57,14 @@ def main() -> None:
     parser.add_argument("--pdf-runs", type=int, default=5)
     args = parser.parse_args()
 
-    cpu = next((line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if "model name" in line), "?")
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if "model name" in line
+        ),
+        "?",
+    )
     print(f"machine: {platform.machine()} {cpu}, {os.cpu_count()} cores, Python {platform.python_version()}")
     seed = datafile.load(SEED)
     reports = {"seed": seed, "maximal": maximal(seed)}
@@ -71,7 +78,7 @@ def main() -> None:
             ]
             if shutil.which("soffice"):
                 out = Path(tmp) / f"{name}.pdf"
-                rows.append((".pdf", median_ms(lambda r=report: render_pdf(r, out), args.pdf_runs), "≤ 3 s"))
+                rows.append((".pdf", median_ms(lambda r=report, o=out: render_pdf(r, o), args.pdf_runs), "≤ 3 s"))
             else:
                 print("(soffice not installed: .pdf not measured)")
             for fmt, ms, target in rows:

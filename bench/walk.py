@@ -23,16 +23,16 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from telegram import Update  # noqa: E402
-from telegram.ext import ContextTypes, TypeHandler  # noqa: E402
-from telegram.request import HTTPXRequest  # noqa: E402
+from telegram import Update
+from telegram.ext import ContextTypes, TypeHandler
+from telegram.request import HTTPXRequest
 
-from bot.chat.app import build_application  # noqa: E402
-from bot.config import Settings  # noqa: E402
-from bot.report import datafile  # noqa: E402
-from bot.schema import Level  # noqa: E402
-from tests.support import ChatClient, FakeBotApi  # noqa: E402
-from tests.support.fake_bot_api import polling  # noqa: E402
+from bot.chat.app import build_application
+from bot.config import Settings
+from bot.report import datafile
+from bot.schema import Level
+from tests.support import ChatClient, FakeBotApi
+from tests.support.fake_bot_api import polling
 
 SEED = datafile.load(Path(__file__).resolve().parents[1] / "tests" / "data" / "example-2023-suifenhe.json")
 
@@ -117,7 +117,14 @@ async def walk(database_url: str) -> None:
             await send("/report", "政府信息公开工作年度报告")
             name, body = chat.last_document()
 
-    cpu = next((line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if "model name" in line), "?")
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if "model name" in line
+        ),
+        "?",
+    )
     print(f"machine: {platform.machine()} {cpu}, {os.cpu_count()} cores, Python {platform.python_version()}")
     print(f"database: {database_url.split('://')[0]}")
     print(f"document: {name} ({len(body):,} bytes)")
