@@ -242,15 +242,16 @@ class Walk:
         return screens.step_screen(next_step(ctx.progress), ctx.progress, ctx.last_year)
 
     def _after_change(self, ctx: Context, ack: str, **fields: object) -> Reply:
-        """Commit, then show the acknowledgement with the progress and the next step (or the review)."""
-        ctx.commit()
+        """The acknowledgement with the progress, and the next step (or the review to return to).
+
+        Only ``_update`` commits, before the handler sends this reply: "已保存" is never ahead of the database.
+        """
         done, total = ctx.progress.counted()
         nxt = self._screen(ctx)
         return Reply([Screen(f"{ack.format(done=done, total=total, **fields)}\n\n{nxt.text}", nxt.buttons)])
 
     def _show(self, ctx: Context) -> Reply:
-        """Commit a change of place (no answer changed) and show where the member now stands."""
-        ctx.commit()
+        """Where the member now stands, after a change of place (no answer changed)."""
         return Reply([self._screen(ctx)])
 
     def _finish_question(self, ctx: Context, q: Question) -> None:
@@ -271,72 +272,72 @@ class Walk:
         computed = {r.key: totals.row(r.key) for r in table.rows if r.computed and totals.row(r.key) is not None}
         ctx.set_values({**full, **computed})  # type: ignore[dict-item]
 
-    def answer_text(self, user_id: int, update_id: int, text: str) -> Reply | None:
+    def _update(
+        self, user_id: int, update_id: int, body: Callable[[Context], Reply], *, when_final: bool = False
+    ) -> Reply | None:
+        """One update in one transaction: a stranger gets None, a repeated update nothing, a final
+        report no change (unless ``when_final``); otherwise ``body`` acts and everything is committed."""
         with self._context(user_id) as ctx:
             if ctx is None:
                 return None
             if not ctx.claim(update_id):
                 return Reply(handled=False)
-            if ctx.final:
-                return self._read_only(ctx)
-            step = next_step(ctx.progress)
-            if not isinstance(step, Ask):
-                ctx.commit()
-                return Reply([Screen(texts.NOT_A_QUESTION), self._screen(ctx)])
-            q = step.question
-            if q.kind is Kind.PROSE:
-                return self._prose_chunk(ctx, q, step.draft, text)
-            if q.kind is Kind.GATE:
-                answer = text.strip().strip("。.!！")
-                if answer in ("没有", "无", "否", "0"):
-                    return self._gate(ctx, q, none=True)
-                if answer in ("有", "是"):
-                    return self._gate(ctx, q, none=False)
-                ctx.commit()
-                return Reply([screens.step_screen(step, ctx.progress, ctx.last_year)])
-            assert q.table is not None and q.row is not None
-            parsed = parse_numbers(text, q.count, q.table.number)
-            if isinstance(parsed, ParseError):
-                ctx.commit()  # only the update's receipt: no answer changes
-                again = screens.step_screen(step, ctx.progress, ctx.last_year)
-                error = texts.ROW_ERROR.format(reason=parsed.message, hint=screens.row_hint(q))
-                return Reply([Screen(f"{error}\n\n{again.text}", again.buttons)])
-            self._store_rows(ctx, q.table, {q.id: parsed})
-            self._finish_question(ctx, q)
-            if q.count > 1 and any(c.sums for c in q.table.columns):
-                row_total = format_number(complete_row(q.table, parsed)[-1])
-                return self._after_change(ctx, texts.SAVED_ROW, values=screens.values_text(parsed), row_total=row_total)
-            return self._after_change(ctx, texts.SAVED)
+            reply = self._read_only(ctx) if ctx.final and not when_final else body(ctx)
+            ctx.commit()
+            return reply
+
+    def answer_text(self, user_id: int, update_id: int, text: str) -> Reply | None:
+        """A typed message: the answer to the current question."""
+        return self._update(user_id, update_id, lambda ctx: self._answer(ctx, text))
+
+    def _answer(self, ctx: Context, text: str) -> Reply:
+        step = next_step(ctx.progress)
+        if not isinstance(step, Ask):
+            return Reply([Screen(texts.NOT_A_QUESTION), self._screen(ctx)])
+        q = step.question
+        if q.kind is Kind.PROSE:
+            return self._prose_chunk(ctx, q, step.draft, text)
+        if q.kind is Kind.GATE:
+            answer = text.strip().strip("。.!！")
+            if answer in ("没有", "无", "否", "0"):
+                return self._gate(ctx, q, none=True)
+            if answer in ("有", "是"):
+                return self._gate(ctx, q, none=False)
+            return Reply([screens.step_screen(step, ctx.progress, ctx.last_year)])
+        assert q.table is not None and q.row is not None
+        parsed = parse_numbers(text, q.count, q.table.number)
+        if isinstance(parsed, ParseError):
+            again = screens.step_screen(step, ctx.progress, ctx.last_year)
+            error = texts.ROW_ERROR.format(reason=parsed.message, hint=screens.row_hint(q))
+            return Reply([Screen(f"{error}\n\n{again.text}", again.buttons)])
+        self._store_rows(ctx, q.table, {q.id: parsed})
+        self._finish_question(ctx, q)
+        if q.count > 1 and any(c.sums for c in q.table.columns):
+            row_total = format_number(complete_row(q.table, parsed)[-1])
+            return self._after_change(ctx, texts.SAVED_ROW, values=screens.values_text(parsed), row_total=row_total)
+        return self._after_change(ctx, texts.SAVED)
 
     def _prose_chunk(self, ctx: Context, q: Question, draft: str | None, text: str) -> Reply:
         assert q.prose is not None
         text = text.strip()
         if not text:
-            ctx.commit()
             return Reply([Screen(texts.PROSE_EMPTY)])
         combined = f"{draft}\n{text}" if draft else text
         if len(combined) > screens.MAX_PROSE:
-            ctx.commit()
             return Reply([Screen(texts.PROSE_TOO_LONG.format(chars=len(combined), limit=screens.MAX_PROSE))])
         ctx.set_draft(q.id, combined)
-        ctx.commit()
         done = [[(texts.BUTTON_DONE, Action(Verb.DONE, q.id).encode())]]
         return Reply([Screen(texts.PROSE_DRAFT.format(chars=len(combined)), done)])
 
     def replace_draft(self, user_id: int, update_id: int, text: str) -> Reply | None:
         """An uploaded file becomes the whole draft of the prose part being asked."""
-        with self._context(user_id) as ctx:
-            if ctx is None:
-                return None
-            if not ctx.claim(update_id):
-                return Reply(handled=False)
-            if ctx.final:
-                return self._read_only(ctx)
-            step = next_step(ctx.progress)
-            if not isinstance(step, Ask) or step.question.kind is not Kind.PROSE:
-                ctx.commit()
-                return Reply([Screen(texts.UPLOAD_NOT_NOW), self._screen(ctx)])
-            return self._prose_chunk(ctx, step.question, None, text)
+        return self._update(user_id, update_id, lambda ctx: self._upload(ctx, text))
+
+    def _upload(self, ctx: Context, text: str) -> Reply:
+        step = next_step(ctx.progress)
+        if not isinstance(step, Ask) or step.question.kind is not Kind.PROSE:
+            return Reply([Screen(texts.UPLOAD_NOT_NOW), self._screen(ctx)])
+        return self._prose_chunk(ctx, step.question, None, text)
 
     def _gate(self, ctx: Context, q: Question, *, none: bool) -> Reply:
         assert q.table is not None
@@ -351,19 +352,12 @@ class Walk:
 
     def act(self, user_id: int, update_id: int, action: Action) -> Reply | None:
         """A button tap. Buttons naming another question than the current one are stale."""
-        with self._context(user_id) as ctx:
-            if ctx is None:
-                return None
-            if not ctx.claim(update_id):
-                return Reply(handled=False)
-            if ctx.final and action.verb not in (Verb.REVIEW, Verb.REPORT):
-                return self._read_only(ctx)
-            reply = self._act(ctx, next_step(ctx.progress), action)
-            ctx.commit()
-            return reply
+        looking = action.verb in (Verb.REVIEW, Verb.REPORT)
+        return self._update(
+            user_id, update_id, lambda ctx: self._act(ctx, next_step(ctx.progress), action), when_final=looking
+        )
 
     def _read_only(self, ctx: Context) -> Reply:
-        ctx.commit()
         return Reply([Screen(texts.FINAL_READONLY.format(date=_cn_date(ctx.row.date)))])
 
     def _stale(self, ctx: Context) -> Reply:
