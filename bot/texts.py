@@ -234,7 +234,11 @@ COMMANDS = {
     "remind": "提醒设置：on / off / 08:30",
     "help": "使用说明",
 }
-ADMIN_COMMANDS = {"invite": "邀请机构（管理员）", "agencies": "各机构填报情况（管理员）"}
+ADMIN_COMMANDS = {
+    "invite": "邀请机构（管理员）",
+    "agencies": "各机构填报情况（管理员）",
+    "nudge": "立即提醒某机构（管理员）",
+}
 HELP = (
     "年报助手帮您填写《政府信息公开工作年度报告》：\n"
     "/fill 继续填写（从第一个未填项开始）\n"
@@ -310,3 +314,31 @@ REMIND_ON = "已打开截止日期提醒，每次在 {time} 提醒您。"
 REMIND_TIME = "好的，以后在 {time} 提醒您。"
 REMIND_USAGE = "用法：/remind on、/remind off，或 /remind 08:30 设置提醒时间。当前：{state}，{time}。"
 REMIND_STATE = {True: "已打开", False: "已关闭"}
+
+# --- reminder messages -----------------------------------------------------------------------------
+REMIND_KICKOFF = (
+    "📣 “{agency}”{year} 年度政府信息公开工作年度报告现在可以开始填写了，{level}的报送截止日期是 {deadline}。"
+)
+REMIND_BEFORE = "⏰ “{agency}”{year} 年度报告距截止还有 {days} 个工作日（{deadline}）。"
+REMIND_DEADLINE = "⏰ 今天是“{agency}”{year} 年度报告的报送截止日（{deadline}）。"
+REMIND_OVERDUE = "❗ “{agency}”{year} 年度报告已逾期 {days} 天（截止日期 {deadline}），请尽快完成。"
+REMIND_SNOOZED = "⏰ 提醒您：“{agency}”{year} 年度报告尚未完成（截止日期 {deadline}）。"
+REMIND_PROGRESS = "已填写 {done}/{total}。"
+REMIND_OPEN = "尚未完成：{sections}。"
+REMIND_ERRORS = "另有 {count} 个错误待改正。"
+REMIND_NOT_STARTED = "还没有开始填写，全部为 0 的机构几分钟即可完成。"
+REMIND_FINAL_HINT = "填完后请发送 /finalize 定稿，提醒即停止。"
+BUTTON_STATUS = "查看进度"
+BUTTON_SNOOZE = "稍后提醒"
+SNOOZED = "好的，{when} 再提醒您。"
+SNOOZE_NOT_NEEDED = "报告已定稿，无需再提醒。"
+DIGEST_HEAD = (
+    "📊 {day} 填报情况：共 {count} 个机构，已完成 {finished} 个，"
+    "填报中 {in_progress} 个，未开始 {not_started} 个，逾期 {late} 个。"
+)
+DIGEST_LATE = "逾期：{agencies}"
+DIGEST_DEADLINE = "今天是{level}的报送截止日，以下 {count} 个机构尚未完成：{agencies}"
+NUDGE_USAGE = "用法：/nudge 机构名称"
+NUDGE_UNKNOWN = "没有名为“{agency}”的机构。"
+NUDGE_DONE = "已向“{agency}”的 {count} 位填报人员发送提醒。"
+NUDGE_NONE = "“{agency}”没有可提醒的填报人员（尚无人加入、已关闭提醒或已定稿）。"

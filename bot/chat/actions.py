@@ -27,6 +27,8 @@ class Verb(StrEnum):
     CONTINUE = "go"
     REVIEW = "rv"
     REPORT = "rp"  # argument: docx, draft, html, preview
+    STATUS = "st"  # the progress per section (from a reminder)
+    SNOOZE = "sn"  # remind me on the next working day; argument: <agency id>-<year>
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from datetime import datetime
 
 from telegram import BotCommand, BotCommandScopeChat
 from telegram.error import TelegramError
@@ -16,12 +18,20 @@ from telegram.ext import (
 from telegram.request import BaseRequest
 
 from bot import texts
-from bot.chat import handlers
+from bot.chat import handlers, jobs
+from bot.chat.reminders import Reminders
 from bot.chat.service import Walk
 from bot.config import Settings
+from bot.reminders.pacing import Pacer
+from bot.schema import Level
 from storage.db import make_engine, upgrade
 
 log = logging.getLogger(__name__)
+
+
+async def _post_init(app: Application) -> None:
+    await _register_commands(app)
+    jobs.start(app)
 
 
 async def _register_commands(app: Application) -> None:
@@ -37,8 +47,11 @@ async def _register_commands(app: Application) -> None:
             log.info("admin %s has no chat with the bot yet; admin menu not set", admin_id)
 
 
-def build_application(settings: Settings, *, request: BaseRequest | None = None) -> Application:
-    """The bot with every handler; ``request`` replaces the HTTP client (a benchmark measures with it)."""
+def build_application(
+    settings: Settings, *, request: BaseRequest | None = None, clock: Callable[[], datetime] | None = None
+) -> Application:
+    """The bot with every handler; ``request`` replaces the HTTP client (a benchmark measures with it),
+    ``clock`` the time (tests move it)."""
     token = settings.telegram_bot_token.get_secret_value() if settings.telegram_bot_token else ""
     engine = make_engine(settings.database_url)
     upgrade(engine)
@@ -47,13 +60,23 @@ def build_application(settings: Settings, *, request: BaseRequest | None = None)
         .token(token)
         .base_url(f"{settings.telegram_api_url}/bot")
         .base_file_url(f"{settings.telegram_api_url}/file/bot")
-        .post_init(_register_commands)
+        .post_init(_post_init)
+        .rate_limiter(Pacer())
     )
     if request is not None:
         builder = builder.request(request)
     app = builder.build()
+    schedule = settings.schedule()
+    walk = Walk(
+        engine,
+        timezone=settings.timezone,
+        invite_ttl_days=settings.invite_ttl_days,
+        deadlines={Level.DEPARTMENT: schedule.deadline_department, Level.GOVERNMENT: schedule.deadline_government},
+        clock=clock,
+    )
     app.bot_data["settings"] = settings
-    app.bot_data["walk"] = Walk(engine, timezone=settings.timezone, invite_ttl_days=settings.invite_ttl_days)
+    app.bot_data["walk"] = walk
+    app.bot_data["reminders"] = Reminders(walk, schedule, settings.bot_admins)
 
     app.add_handler(CommandHandler("start", handlers.start))
     app.add_handler(CommandHandler("fill", handlers.fill))
@@ -66,6 +89,7 @@ def build_application(settings: Settings, *, request: BaseRequest | None = None)
     app.add_handler(CommandHandler("help", handlers.help_command))
     app.add_handler(CommandHandler("invite", handlers.invite))
     app.add_handler(CommandHandler("agencies", handlers.agencies))
+    app.add_handler(CommandHandler("nudge", handlers.nudge))
     app.add_handler(CallbackQueryHandler(handlers.button))
     app.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, handlers.text_answer))
     app.add_handler(MessageHandler(filters.Document.ALL, handlers.document_upload))

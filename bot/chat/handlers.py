@@ -14,15 +14,16 @@ import tempfile
 from io import BytesIO
 from pathlib import Path
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram import Message, Update
 from telegram.constants import ChatAction
 from telegram.error import BadRequest, TelegramError
 from telegram.ext import ContextTypes
 
 from bot import texts
-from bot.chat import screens
+from bot.chat import jobs, screens
 from bot.chat.actions import Action, Verb, decode
-from bot.chat.screens import Screen
+from bot.chat.reminders import Reminders
+from bot.chat.screens import Screen, markup_rows
 from bot.chat.service import Reply, Walk, report_filename
 from bot.chat.supervision import overview, overview_text
 from bot.chat.uploads import UploadError, accepted, extract_text
@@ -44,16 +45,12 @@ def _walk(context: ContextTypes.DEFAULT_TYPE) -> Walk:
     return context.application.bot_data["walk"]
 
 
+def _reminders(context: ContextTypes.DEFAULT_TYPE) -> Reminders:
+    return context.application.bot_data["reminders"]
+
+
 def _settings(context: ContextTypes.DEFAULT_TYPE) -> Settings:
     return context.application.bot_data["settings"]
-
-
-def _markup(screen: Screen) -> InlineKeyboardMarkup | None:
-    if not screen.buttons:
-        return None
-    return InlineKeyboardMarkup(
-        [[InlineKeyboardButton(label, callback_data=data) for label, data in row] for row in screen.buttons if row]
-    )
 
 
 def _chunks(text: str) -> list[str]:
@@ -70,7 +67,7 @@ async def send_screen(message: Message, screen: Screen) -> None:
     chunks = _chunks(screen.text)
     for chunk in chunks[:-1]:
         await message.chat.send_message(chunk)
-    await message.chat.send_message(chunks[-1], reply_markup=_markup(screen))
+    await message.chat.send_message(chunks[-1], reply_markup=markup_rows(screen))
 
 
 async def send_reply(message: Message, reply: Reply | None) -> None:
@@ -137,6 +134,7 @@ async def finalize(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     assert update.effective_message is not None
     screen = _walk(context).finalize(_user(update)[0])
     await send_reply(update.effective_message, Reply([screen]) if screen else None)
+    await jobs.reschedule(context.application)
 
 
 async def reopen(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -144,6 +142,7 @@ async def reopen(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     assert update.effective_message is not None
     screen = _walk(context).reopen(_user(update)[0])
     await send_reply(update.effective_message, Reply([screen]) if screen else None)
+    await jobs.reschedule(context.application)
 
 
 async def remind(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -152,6 +151,7 @@ async def remind(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     arg = " ".join(context.args or [])
     screen = _walk(context).remind(_user(update)[0], arg, _settings(context).reminder_time)
     await send_reply(update.effective_message, Reply([screen]) if screen else None)
+    await jobs.reschedule(context.application)
 
 
 async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -195,6 +195,26 @@ async def agencies(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     rows = await asyncio.to_thread(overview, _walk(context))
     await send_screen(update.effective_message, Screen(overview_text(rows)))
+
+
+async def nudge(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/nudge 机构名称 (admins): remind every member of that agency now."""
+    assert update.effective_message is not None
+    if _user(update)[0] not in _settings(context).bot_admins:
+        await update.effective_message.reply_text(texts.ADMIN_ONLY)
+        return
+    name = " ".join(context.args or []).strip()
+    if not name:
+        await update.effective_message.reply_text(texts.NUDGE_USAGE)
+        return
+    reminders = _reminders(context)
+    agency, deliveries = await asyncio.to_thread(reminders.nudge, name, update.update_id)
+    if agency is None:
+        await update.effective_message.reply_text(texts.NUDGE_UNKNOWN.format(agency=name))
+        return
+    counts = await jobs.deliver(context.bot, reminders, deliveries)
+    done = texts.NUDGE_DONE.format(agency=agency.name, count=counts["sent"]) if counts["sent"] else None
+    await update.effective_message.reply_text(done or texts.NUDGE_NONE.format(agency=agency.name))
 
 
 async def text_answer(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -265,6 +285,14 @@ async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     if action.verb is Verb.REPORT:
         await send_report(message, context, user_id, action.arg or "docx")
+        return
+    if action.verb is Verb.STATUS:
+        screen = walk.status(user_id)
+        await send_reply(message, Reply([screen]) if screen else None)
+        return
+    if action.verb is Verb.SNOOZE:
+        await message.chat.send_message(await asyncio.to_thread(_reminders(context).snooze, user_id, action.arg))
+        await jobs.reschedule(context.application)
         return
     reply = walk.act(user_id, update.update_id, action)
     if reply is None or reply.handled:

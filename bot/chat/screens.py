@@ -1,9 +1,11 @@
-"""Each step of the walk as a screen: Chinese text and button rows. No Telegram types here."""
+"""Each step of the walk as a screen: Chinese text and button rows (and, at the edge, Telegram's keyboard)."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot import texts
 from bot.chat.actions import Action, Verb
@@ -21,6 +23,15 @@ MAX_PROSE = 20_000  # characters per prose part: far beyond any real report sect
 class Screen:
     text: str
     buttons: Buttons = field(default_factory=list)
+
+
+def markup_rows(screen: Screen) -> InlineKeyboardMarkup | None:
+    """The screen's buttons as Telegram's inline keyboard (None without buttons)."""
+    if not screen.buttons:
+        return None
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(label, callback_data=data) for label, data in row] for row in screen.buttons if row]
+    )
 
 
 def _b(label: str, verb: Verb, arg: str = "") -> tuple[str, str]:
