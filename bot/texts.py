@@ -177,7 +177,7 @@ STANDARD_PREAMBLE = (
 )
 
 # --- joining and access --------------------------------------------------------------------------
-WELCOME = "您好，{name}！您已加入“{agency}”，可以填写 {year} 年度政府信息公开工作年度报告了。"
+WELCOME = "您好，{name}！您已加入“{agency}”，可以填写 {year} 年度政府信息公开工作年度报告了。\n{hint}"
 WELCOME_BACK = "您好，{name}！您是“{agency}”的填报人员，正在填写 {year} 年度报告。"
 START_STRANGER = "您好！本机器人仅供受邀的机关工作人员使用。请向本级政府信息公开工作主管部门索取邀请链接。"
 INVITE_INVALID = "邀请码无效。请核对链接，或向主管部门重新索取。"
@@ -217,7 +217,7 @@ MORE_ITEMS = "……另有 {count} 项"
 NOT_MEMBER = "您还没有加入任何机构。请使用主管部门发给您的邀请链接。"
 
 # --- uploads -------------------------------------------------------------------------------------
-UPLOAD_WRONG_KIND = "只能上传 .txt 或 .docx 文件作为正文内容。"
+UPLOAD_WRONG_KIND = "只能上传 .txt 或 .docx 文件作为正文内容，或上传已发布的年度报告（.docx、.html、.txt、.json）导入。"
 UPLOAD_TOO_LARGE = "文件太大（超过 {limit} MB）。"
 UPLOAD_UNREADABLE = "无法读取这个文件：{reason}"
 UPLOAD_NOT_NOW = "现在不需要上传文件。需要填写文字的部分会提示您可以上传。"
@@ -342,3 +342,28 @@ NUDGE_USAGE = "用法：/nudge 机构名称"
 NUDGE_UNKNOWN = "没有名为“{agency}”的机构。"
 NUDGE_DONE = "已向“{agency}”的 {count} 位填报人员发送提醒。"
 NUDGE_NONE = "“{agency}”没有可提醒的填报人员（尚无人加入、已关闭提醒或已定稿）。"
+
+# --- importing in the chat -------------------------------------------------------------------------
+IMPORT_SUMMARY_LAST = "已读取上年（{year} 年度）报告：{agency}，成文日期 {date}。"
+IMPORT_SUMMARY_THIS = "已读取本年度（{year} 年度）报告草稿：{agency}。"
+IMPORT_OTHER_AGENCY = "注意：文件中的机构是“{file}”，将作为“{ours}”的报告保存。"
+IMPORT_TABLES = (
+    "表二：规章现行有效 {regulations} 件，行政规范性文件现行有效 {normative} 件，行政许可 {licensing} 件\n"
+    "表三：新收 {new} 件，上年结转 {carried_over} 件，结转下年度 {carried_forward} 件\n"
+    "表四：行政复议 {review} 件，行政诉讼 {litigation} 件"
+)
+IMPORT_PROSE = "正文：读到 {count} 个部分。"
+IMPORT_UNREADABLE = "有 {count} 处无法识别，已留空：\n{items}"
+IMPORT_OVERWRITES = "确认后将覆盖已填写的 {count} 项：{items}"
+IMPORT_CONFIRM_LAST = (
+    "确认后保存为上年报告：填写本年“二、上年结转”时可一键沿用上年的“结转下年度”，上年正文可供参考沿用。"
+)
+IMPORT_CONFIRM_THIS = "确认后用文件内容预填本年度报告，无法识别的单元格需要再填写。"
+IMPORT_WRONG_YEAR = "这是 {year} 年度的报告。只能导入上年（{last} 年度）报告或本年（{this} 年度）草稿。"
+IMPORT_DONE_LAST = "✅ 已保存 {year} 年度报告。"
+IMPORT_DONE_THIS = "✅ 已用文件预填 {count} 项。"
+IMPORT_CANCELLED = "已取消，未保存任何内容。"
+IMPORT_GONE = "这个导入已处理或已取消。"
+IMPORT_HINT = "如有上年已发布的报告（Word、网页或网页复制的文字），可以直接发给我，我会读出上年数字和正文供本年使用。"
+BUTTON_IMPORT_CONFIRM = "确认导入"
+BUTTON_IMPORT_CANCEL = "取消"

@@ -172,3 +172,15 @@ class ReminderLog(SQLModel, table=True):
     slot: str = Field(max_length=64)  # e.g. "r12:before-5" or "digest:2027-01-26"
     status: str = Field(max_length=16)  # sending, sent, uncertain, blocked
     at: dt.datetime = Field(default_factory=_now)
+
+
+class PendingImport(SQLModel, table=True):
+    """A report read from an upload, waiting for the member to confirm; nothing else changes before that."""
+
+    __tablename__ = "pending_import"
+
+    id: int | None = Field(default=None, primary_key=True)
+    member_id: int = Field(foreign_key="member.id", ondelete="CASCADE")
+    filename: str = Field(max_length=255)
+    data_json: str = Field(sa_type=Text)  # the imported report as a data file
+    created_at: dt.datetime = Field(default_factory=_now)

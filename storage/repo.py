@@ -28,6 +28,7 @@ from storage.models import (
     Invite,
     Member,
     MemberRole,
+    PendingImport,
     ProseDraft,
     ReminderLog,
     ReportEvent,
@@ -398,3 +399,20 @@ def release_reminder(*, session: Session, recipient: int, slot: str) -> None:
 
 def reminders_sent(*, session: Session, recipient: int) -> set[str]:
     return set(session.exec(select(ReminderLog.slot).where(ReminderLog.recipient == recipient)))
+
+
+# --- imports waiting for confirmation ---------------------------------------------------------------
+def stage_pending_import(*, session: Session, member: Member, filename: str, data_json: str) -> PendingImport:
+    pending = PendingImport(member_id=member.id, filename=filename[:255], data_json=data_json)
+    session.add(pending)
+    session.flush()
+    return pending
+
+
+def take_pending_import(*, session: Session, member: Member, pending_id: int) -> PendingImport | None:
+    """The member's own pending import, removed in the open transaction (a second tap finds nothing)."""
+    pending = session.get(PendingImport, pending_id)
+    if pending is None or pending.member_id != member.id:
+        return None
+    session.delete(pending)
+    return pending

@@ -29,6 +29,8 @@ class Verb(StrEnum):
     REPORT = "rp"  # argument: docx, draft, html, preview
     STATUS = "st"  # the progress per section (from a reminder)
     SNOOZE = "sn"  # remind me on the next working day; argument: <agency id>-<year>
+    IMPORT_CONFIRM = "ic"  # argument: the pending import's id
+    IMPORT_CANCEL = "ix"
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,7 @@ from bot.chat.reminders import Reminders
 from bot.chat.screens import Screen, markup_rows
 from bot.chat.service import Reply, Walk, report_filename
 from bot.chat.supervision import overview, overview_text
-from bot.chat.uploads import UploadError, accepted, extract_text
+from bot.chat.uploads import UploadError, accepted, as_report, extract_text, report_kind
 from bot.config import Settings
 from bot.importer.files import MAX_BYTES
 from bot.render.docx import render_docx
@@ -227,7 +227,8 @@ async def text_answer(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
 
 
 async def document_upload(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """An uploaded .txt/.docx becomes the text of the prose part being asked."""
+    """An upload: a published report is read and offered for import; a .txt/.docx otherwise becomes
+    the text of the prose part being asked."""
     message = update.effective_message
     assert message is not None and message.document is not None
     walk = _walk(context)
@@ -236,13 +237,18 @@ async def document_upload(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
         await message.reply_text(texts.START_STRANGER)
         return
     document = message.document
+    filename = document.file_name or ""
     try:
         if (document.file_size or 0) > MAX_BYTES:
             raise UploadError(texts.UPLOAD_TOO_LARGE.format(limit=MAX_BYTES // 1024 // 1024))
-        if not accepted(document.file_name or ""):
+        if not (accepted(filename) or report_kind(filename)):
             raise UploadError(texts.UPLOAD_WRONG_KIND)
         data = bytes(await (await document.get_file()).download_as_bytearray())
-        text = await asyncio.to_thread(extract_text, document.file_name or "", data)
+        imported = await asyncio.to_thread(as_report, filename, data)
+        if imported is not None:
+            await send_reply(message, walk.stage_import(user_id, update.update_id, filename, imported))
+            return
+        text = await asyncio.to_thread(extract_text, filename, data)
     except UploadError as exc:
         await message.reply_text(str(exc))
         current = walk.current(user_id)

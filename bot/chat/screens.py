@@ -10,6 +10,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from bot import texts
 from bot.chat.actions import Action, Verb
 from bot.engine.questions import Ask, Done, Fix, Kind, Progress, Question, Skipped, Step, question, questions
+from bot.importer import Imported
 from bot.report.checks import Finding, errors, row_name
 from bot.report.model import Report, RowValue, format_number
 from bot.schema import Table
@@ -229,15 +230,16 @@ def _section_lines(progress: Progress, section_questions: list[Question]) -> lis
 
 
 def _table_summary(progress: Progress, table: Table) -> list[str]:
-    """Table 三 in a few lines: all-zero, or its non-zero rows with their totals."""
+    """Table 三 in a few lines: its non-zero rows with their totals, and how many rows are still open."""
     rows = [(r, progress.report.row(r.key)) for r in table.rows]
-    if any(cells is None or None in cells for r, cells in rows if not r.computed):
-        open_count = sum(1 for r, cells in rows if not r.computed and (cells is None or None in cells))
-        return [texts.REVIEW_ROW.format(mark="⬜", name=table.name, values=f"{open_count} 行{texts.REVIEW_UNFILLED}")]
-    nonzero = [(r, cells) for r, cells in rows if cells and any(cells)]
-    if not nonzero:
-        return [texts.REVIEW_ALL_ZERO]
-    return [texts.REVIEW_NONZERO.format(name=row_name(r), total=format_number(cells[-1])) for r, cells in nonzero]
+    open_count = sum(1 for r, cells in rows if not r.computed and (cells is None or None in cells))
+    nonzero = [(r, cells) for r, cells in rows if cells and None not in cells and any(cells)]
+    lines = [texts.REVIEW_NONZERO.format(name=row_name(r), total=format_number(cells[-1])) for r, cells in nonzero]
+    if open_count:
+        lines.append(
+            texts.REVIEW_ROW.format(mark="⬜", name=table.name, values=f"{open_count} 行{texts.REVIEW_UNFILLED}")
+        )
+    return lines or [texts.REVIEW_ALL_ZERO]
 
 
 def review_screen(progress: Progress, section_number: str | None = None) -> Screen:
@@ -341,3 +343,59 @@ def finalize_blocked_screen(report: Report, errs: list[Finding]) -> Screen:
     """Why the report cannot be final yet, with the same jump buttons as /report."""
     screen = report_errors_screen(report, errs)
     return Screen(texts.FINALIZE_BLOCKED.format(count=len(errs), items=_listed(errs)), screen.buttons[:-1])
+
+
+def import_screen(imported: Imported, ours: str, this_year: int, overwrites: list[str], pending_id: int) -> Screen:
+    """What an uploaded report holds, what could not be read, what it would overwrite; confirm or cancel."""
+    report = imported.report
+    last = report.year != this_year
+    lines = [
+        (texts.IMPORT_SUMMARY_LAST if last else texts.IMPORT_SUMMARY_THIS).format(
+            year=report.year, agency=report.agency, date=texts.DATE_CN.format(d=report.date) if report.date else "—"
+        )
+    ]
+    if report.agency != ours:
+        lines.append(texts.IMPORT_OTHER_AGENCY.format(file=report.agency, ours=ours))
+
+    def total(key: str, column: int = -1) -> str:
+        cells = report.row(key)
+        return format_number(cells[column]) if cells else texts.UNFILLED_CELL
+
+    lines.append(
+        texts.IMPORT_TABLES.format(
+            regulations=total("proactive.regulations"),
+            normative=total("proactive.normative_docs"),
+            licensing=total("proactive.licensing"),
+            new=total("applications.new"),
+            carried_over=total("applications.carried_over"),
+            carried_forward=total("applications.carried_forward"),
+            review=total("reviews_litigation.review"),
+            litigation=_sum_text(
+                report, "reviews_litigation.litigation_direct", "reviews_litigation.litigation_after_review"
+            ),
+        )
+    )
+    lines.append(texts.IMPORT_PROSE.format(count=sum(1 for p in report.format.prose if report.text(p.key))))
+    if imported.warnings:
+        items = [f"• {w}" for w in imported.warnings[:MAX_LISTED]]
+        if len(imported.warnings) > MAX_LISTED:
+            items.append(texts.MORE_ITEMS.format(count=len(imported.warnings) - MAX_LISTED))
+        lines.append(texts.IMPORT_UNREADABLE.format(count=len(imported.warnings), items="\n".join(items)))
+    if overwrites:
+        names = "、".join(question_name(q) for k in overwrites if (q := question(report.format, k)))
+        lines.append(texts.IMPORT_OVERWRITES.format(count=len(overwrites), items=names))
+    lines.append(texts.IMPORT_CONFIRM_LAST if last else texts.IMPORT_CONFIRM_THIS)
+    buttons = [
+        [
+            _b(texts.BUTTON_IMPORT_CONFIRM, Verb.IMPORT_CONFIRM, str(pending_id)),
+            _b(texts.BUTTON_IMPORT_CANCEL, Verb.IMPORT_CANCEL, str(pending_id)),
+        ]
+    ]
+    return Screen("\n".join(lines), buttons)
+
+
+def _sum_text(report: Report, *keys: str) -> str:
+    cells = [report.row(k) for k in keys]
+    if any(c is None or c[-1] is None for c in cells):
+        return texts.UNFILLED_CELL
+    return format_number(sum(c[-1] for c in cells))  # type: ignore[index,misc]

@@ -35,6 +35,8 @@ from bot.engine.questions import (
     question,
     questions,
 )
+from bot.importer import Imported
+from bot.report import datafile
 from bot.report.checks import check, errors
 from bot.report.model import Report, RowValue, Value, complete_row, format_number, with_totals
 from bot.schema import CURRENT, Level, Table
@@ -206,7 +208,7 @@ class Walk:
                 return texts.INVITE_USED
             repo.add_member(session=session, agency=agency, telegram_user_id=user_id, display_name=display_name)
             year = self.report_year(session, agency)
-            return texts.WELCOME.format(name=display_name, agency=agency.name, year=year)
+            return texts.WELCOME.format(name=display_name, agency=agency.name, year=year, hint=texts.IMPORT_HINT)
 
     # --- loading -------------------------------------------------------------------------------
     @contextmanager
@@ -370,6 +372,8 @@ class Walk:
             return self._show(ctx)
         if verb is Verb.REVIEW:
             return Reply([self._review(ctx, section=arg or None)])
+        if verb in (Verb.IMPORT_CONFIRM, Verb.IMPORT_CANCEL):
+            return self._import_decision(ctx, verb, arg)
         if verb in (Verb.EDIT, Verb.EDIT_FROM_REVIEW):
             if question(ctx.report.format, arg) is None:
                 return self._stale(ctx)
@@ -471,6 +475,38 @@ class Walk:
 
     def _review(self, ctx: Context, section: str | None = None) -> Screen:
         return screens.review_screen(ctx.progress, section)
+
+    # --- importing a published report --------------------------------------------------------
+    def stage_import(self, user_id: int, update_id: int, filename: str, imported: Imported) -> Reply | None:
+        """Show what an uploaded report holds and ask to confirm; only the pending import is stored."""
+        return self._update(user_id, update_id, lambda ctx: self._stage_import(ctx, filename, imported))
+
+    def _stage_import(self, ctx: Context, filename: str, imported: Imported) -> Reply:
+        year, this = imported.report.year, ctx.row.year
+        if year not in (this, this - 1):
+            return Reply([Screen(texts.IMPORT_WRONG_YEAR.format(year=year, last=this - 1, this=this))])
+        report = replace(imported.report, agency=ctx.agency.name, level=ctx.agency.level)
+        pending = repo.stage_pending_import(
+            session=ctx.session, member=ctx.member, filename=filename, data_json=datafile.dumps(report)
+        )
+        overwrites = [] if year != this else [k for k, v in report.values.items() if ctx.report.values.get(k, v) != v]
+        screen = screens.import_screen(imported, ctx.agency.name, this, overwrites, pending.id)  # type: ignore[arg-type]
+        return Reply([screen])
+
+    def _import_decision(self, ctx: Context, verb: Verb, arg: str) -> Reply:
+        pending = repo.take_pending_import(session=ctx.session, member=ctx.member, pending_id=int(arg or 0))
+        if pending is None:
+            return Reply([Screen(texts.IMPORT_GONE)])
+        if verb is Verb.IMPORT_CANCEL:
+            return Reply([Screen(texts.IMPORT_CANCELLED)])
+        report = datafile.loads(pending.data_json)
+        if report.year == ctx.row.year:
+            values = {k: v for k, v in report.values.items() if k in ctx.report.format.field_keys}
+            ctx.set_values(values)
+            return self._after_change(ctx, texts.IMPORT_DONE_THIS, count=len(values))
+        repo.store_report(session=ctx.session, agency=ctx.agency, report=report, by=ctx.member.telegram_user_id)
+        ctx.__dict__.pop("last_year", None)  # read again: the screens below offer from the report just stored
+        return self._after_change(ctx, texts.IMPORT_DONE_LAST, year=report.year)
 
     # --- reminder settings ---------------------------------------------------------------------
     def remind(self, user_id: int, arg: str, default_time: str) -> Screen | None:

@@ -1,4 +1,4 @@
-"""Text from an uploaded .txt or .docx, refusing anything else or anything dangerous to open.
+"""What an upload is: a published report (to import), or the text of a prose part (.txt or .docx).
 
 The checks themselves (size, zip bomb, file signature, text encoding) are bot.importer.files, the one
 gate every uploaded file passes.
@@ -7,7 +7,7 @@ gate every uploaded file passes.
 from __future__ import annotations
 
 from bot import texts
-from bot.importer import files
+from bot.importer import Imported, ImportFailed, files, import_report
 
 TEXT_SUFFIXES = (".txt",)
 DOCX_SUFFIXES = (".docx",)
@@ -35,3 +35,20 @@ def extract_text(filename: str, data: bytes) -> str:
     if not text:
         raise UploadError(texts.UPLOAD_EMPTY)
     return text
+
+
+def as_report(filename: str, data: bytes) -> Imported | None:
+    """The upload read as an annual report, or None when it holds no report tables (then it is prose)."""
+    try:
+        imported = import_report(filename, data)
+    except ImportFailed:
+        return None
+    has_tables = any(
+        isinstance(value, tuple) and any(c is not None for c in value) for value in imported.report.values.values()
+    )
+    return imported if has_tables else None
+
+
+def report_kind(filename: str) -> bool:
+    """A file only a report import can use (a web page or a data file)."""
+    return filename.lower().endswith((".html", ".htm", ".json"))

@@ -2,10 +2,12 @@
 
 Telegram lets a bot send about 30 messages a second in all; beyond that it answers 429 with a
 ``retry_after`` that holds for the whole bot. The issue asks for at most 25 sends a second on average
-and never more than 30 in any one-second window. The pacer grants at most ``burst`` calls (30) in any
-window of ``burst / rate`` seconds (1.2 s): that is 25 a second on average, at most 30 in any second
-even when the calls' delays on the way to Telegram differ by up to 0.2 s, and a backlog goes out in
-bursts, so a 429 pause of 1 s hides inside the wait for the next window.
+and never more than 30 in any one-second window. The pacer plans at most ``burst`` calls (30) in any
+window of ``burst / rate`` seconds (1.2 s): that is 25 a second on average, and a backlog goes out in
+bursts, so that a 429 pause of 1 s hides inside the wait for the next window. The 0.2 s by which that
+window exceeds Telegram's second (``per``) is the margin for calls that start late (the event loop
+starts a burst one call at a time; a garbage collection stops it) and for the way to Telegram: the
+calls that really started are held to 30 in any 1.1 s, which leaves 0.1 s for the network.
 
 What is paced: every call addressed to a chat (it has a ``chat_id``): sendMessage, sendDocument,
 editMessageText, deleteMessage, sendChatAction and the like. Calls without one pass unpaced:
@@ -20,9 +22,9 @@ caller records it as uncertain rather than send it twice. ``Forbidden`` (the use
 and ``BadRequest`` are raised at once too.
 
 All senders must share one pacer: attach it to the one ``Application``
-(``ApplicationBuilder().rate_limiter(Pacer())``) and send through that application's bot. Grants are
-first come, first served, so a fan-out should keep few calls waiting (a few dozen workers, not one task
-per agency), or an interactive reply waits behind the whole backlog.
+(``ApplicationBuilder().rate_limiter(Pacer())``) and send through that application's bot; the bot runs
+as one process. Calls go first come, first served, so a fan-out should keep few calls waiting (a few
+dozen workers, not one task per agency), or an interactive reply waits behind the whole backlog.
 """
 
 from __future__ import annotations
@@ -49,16 +51,21 @@ class Pacer(BaseRateLimiter[int]):
 
     A paced call reserves the earliest moment the window allows and sleeps until then, so the calls of
     a burst are decided together and go out together. A 429 voids every reservation not yet reached:
-    those calls reserve again, after the pause. When its moment comes, a call also checks the window
-    against the moments the calls before it really started, which a busy event loop or a garbage
-    collection may have made later than planned. Time is the event loop's clock.
+    those calls reserve again, after the pause. When its moment comes, a call also checks the moments
+    the calls before it really started, which a busy event loop or a garbage collection may have made
+    later than planned. Time is the event loop's clock.
     """
 
-    def __init__(self, *, rate: float = 25, burst: int = 30, max_retries: int = 5) -> None:
-        if rate <= 0 or burst < 1 or max_retries < 0:
-            raise ValueError("rate must be positive, burst at least 1 and max_retries not negative")
+    def __init__(self, *, rate: float = 25, burst: int = 30, per: float = 1, max_retries: int = 5) -> None:
+        if not 0 < rate < burst / per or burst < 1 or max_retries < 0:
+            raise ValueError("rate must be positive and below burst / per, burst at least 1, max_retries not negative")
         self._burst = burst
-        self._window = burst / rate
+        self._window = burst / rate  # planned: at most burst calls in any window, so rate on average
+        # Started: at most burst calls in any span halfway between per and the window. Calls that start a
+        # little later than planned (the busy loop sends a burst one call at a time) pass; a call that
+        # started much later holds back the next burst. The other half of the margin is for the way from
+        # here to Telegram.
+        self._span = (per + self._window) / 2
         self._max_retries = max_retries
         self._reset()
 
@@ -151,12 +158,12 @@ class Pacer(BaseRateLimiter[int]):
 
     async def _wait_until_clear(self, paced: bool) -> None:
         """Sleep while flood control holds and, for a paced call, while ``burst`` calls really started
-        within the window."""
+        within the span."""
         loop = asyncio.get_running_loop()
         while True:
             until = self._paused_until
             if paced and len(self._started) == self._burst:
-                until = max(until, self._started[0] + self._window)
+                until = max(until, self._started[0] + self._span)
             if (wait := until - loop.time()) <= 0:
                 return
             await asyncio.sleep(wait)

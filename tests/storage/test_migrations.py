@@ -19,6 +19,7 @@ TABLES = {
     "skip",
     "handled_update",
     "report_event",
+    "pending_import",
     "reminder_log",
 }
 
