@@ -37,7 +37,7 @@ from bot.engine.questions import (
 )
 from bot.importer import Imported
 from bot.report import datafile
-from bot.report.checks import check, errors
+from bot.report.checks import COPY_CHECKED, check, copied_from_last_year, errors
 from bot.report.model import Report, RowValue, Value, complete_row, format_number, with_totals
 from bot.schema import CURRENT, Level, Table
 from storage import repo
@@ -441,6 +441,8 @@ class Walk:
         ctx.set_text(q.id, text)
         ctx.drop_draft(q.id)
         self._finish_question(ctx, q)
+        copied = copied_from_last_year(ctx.report, ctx.last_year) if q.id in COPY_CHECKED else []
+        ack += "".join(f"\n⚠️ {f.message}" for f in copied if q.id in f.places)
         return self._after_change(ctx, ack, name=q.prose.name, chars=len(text))
 
     # --- overviews -----------------------------------------------------------------------------

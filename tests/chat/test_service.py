@@ -11,6 +11,7 @@ from sqlmodel import Session, select
 from bot import texts
 from bot.chat.actions import Action, Verb
 from bot.chat.service import Walk, due_year
+from bot.report.model import Report
 from bot.schema import Level
 from storage import repo
 from storage.models import Invite
@@ -263,3 +264,15 @@ def test_reminder_settings(walk: Walk) -> None:
     assert "08:05" in walk.remind(USER, "8：05", "09:30").text  # type: ignore[union-attr]
     assert "当前：已打开，08:05" in walk.remind(USER, "25:00", "09:30").text  # type: ignore[union-attr]
     assert walk.remind(OTHER, "off", "09:30") is None
+
+
+def test_copying_last_years_problems_is_flagged_when_saved(walk: Walk, engine: Engine) -> None:
+    member = join(walk)
+    old = "上年度发现的问题已整改。" + "信息公开内容规范性有待提升，下一步将加强审核。" * 3
+    with Session(engine) as session:
+        agency = repo.agencies(session=session)[0]
+        last = Report(agency.name, agency.level, member.report().year - 1, values={"text.problems": old})
+        repo.store_report(session=session, agency=agency, report=last)
+    assert "上年报告中这一部分" in member.tap(Verb.EDIT, "text.problems")
+    saved = member.tap(Verb.REUSE, "text.problems")
+    assert "已沿用上年内容" in saved and "几乎相同（相似度 100%），评议时会被视为照搬" in saved
