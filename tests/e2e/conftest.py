@@ -116,7 +116,7 @@ def invite_code(bot: BotProcess, agency: str = "绥芬河市文体广电和旅�
 async def joined(
     server: FakeBotApi, bot: BotProcess, *, user_id: int = MEMBER_ID, agency: str = "绥芬河市文体广电和旅游局"
 ) -> ChatClient:
-    chat = ChatClient(server, user_id=user_id, first_name="小李", quiet=0.4)
+    chat = ChatClient(server, user_id=user_id, first_name="小李", quiet=0.25)
     await chat.send(f"/start {invite_code(bot, agency)}")
     await chat.expect("请填写“开篇说明”")
     return chat

@@ -96,7 +96,7 @@ def test_a_stranger_is_refused_and_reaches_no_data(server: FakeBotApi, bot: BotP
         member = await joined(server, bot)
         await member.click("使用标准开篇")
         await member.expect("已保存")
-        stranger = ChatClient(server, user_id=666, first_name="路人", quiet=0.4)
+        stranger = ChatClient(server, user_id=666, first_name="路人", quiet=0.25)
         for command in ("/start", "/fill", "/status", "/review", "/report", "3 0 0", "/invite 某局"):
             await stranger.send(command)
             reply = await stranger.wait_reply()
@@ -113,15 +113,15 @@ def test_a_stranger_is_refused_and_reaches_no_data(server: FakeBotApi, bot: BotP
 
 def test_invites_work_once_and_agencies_never_see_each_other(server: FakeBotApi, bot: BotProcess) -> None:
     async def conversation() -> None:
-        admin = ChatClient(server, user_id=ADMIN_ID, first_name="管理员", quiet=0.4)
+        admin = ChatClient(server, user_id=ADMIN_ID, first_name="管理员", quiet=0.25)
         await admin.send("/invite 东宁市民政局")
         created = await admin.expect("https://t.me/nianbao_test_bot?start=")
         code = created.text.rsplit("邀请码：", 1)[1].strip()
         assert len(code) >= 22  # 128 bits, URL-safe
-        first = ChatClient(server, user_id=2001, first_name="甲", quiet=0.4)
+        first = ChatClient(server, user_id=2001, first_name="甲", quiet=0.25)
         await first.send(f"/start {code}")
         await first.expect("您已加入“东宁市民政局”")
-        second = ChatClient(server, user_id=2002, first_name="乙", quiet=0.4)
+        second = ChatClient(server, user_id=2002, first_name="乙", quiet=0.25)
         await second.send(f"/start {code}")
         await second.expect("邀请码已被使用过")
         other = await joined(server, bot, user_id=3001, agency="绥芬河市文体广电和旅游局")
@@ -131,7 +131,7 @@ def test_invites_work_once_and_agencies_never_see_each_other(server: FakeBotApi,
         review = await first.expect("概览")
         assert "东宁市民政局" in review.text and "绥芬河" not in review.text
         assert "开篇说明：未填写" in review.text
-        colleague = ChatClient(server, user_id=2003, first_name="丙", quiet=0.4)
+        colleague = ChatClient(server, user_id=2003, first_name="丙", quiet=0.25)
         await colleague.send(f"/start {invite_code(bot, '东宁市民政局')}")
         await colleague.expect("您已加入“东宁市民政局”")
         await first.send("/fill")
