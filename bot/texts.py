@@ -246,6 +246,8 @@ HELP = (
     "/review 概览并修改任意部分\n"
     "/report 检查勾稽关系并生成 Word 文件；/report html 生成网页版\n"
     "/finalize 定稿（成文日期为当天，提醒停止）；/reopen 重新打开\n"
+    "/remind off 关闭提醒，/remind 08:30 改提醒时间\n"
+    "发送上年已发布的报告文件（Word、网页或复制的文字），可导入上年数字和正文。\n"
     "数字可以用空格、逗号或顿号隔开，也可以写中文数字，例如“三 十二 0”。"
 )
 TOKEN_MISSING = "未设置 TELEGRAM_BOT_TOKEN。请在 .env 中填写从 @BotFather 获得的机器人令牌。"
