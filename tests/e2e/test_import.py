@@ -11,6 +11,7 @@ from bot.report import datafile
 from bot.report.model import with_totals
 from tests.conftest import SEED_JSON, replace_values
 from tests.e2e.conftest import BotProcess, joined, run
+from tests.e2e.test_table_three import skip_to_table_three
 from tests.support import FakeBotApi
 
 
@@ -35,14 +36,7 @@ def test_last_years_report_is_imported_and_carried_forward(server: FakeBotApi, b
         assert "行政规范性文件现行有效 4 件" in summary.text and "正文：读到 9 个部分" in summary.text
         await chat.click("确认导入")
         await chat.expect("✅ 已保存 2025 年度报告")
-        await chat.click("沿用上年内容")  # the preamble, offered from last year
-        await chat.expect("已沿用上年内容")
-        for _ in range(6):
-            await chat.click("跳过")
-            await chat.expect("已跳过")
-        for label in ("本条各项均为 0", "0", "本条各项均为 0", "0"):
-            await chat.click(label)
-            await chat.expect("已填 0")
+        await skip_to_table_three(chat, preamble="沿用上年内容")  # the preamble, offered from last year
         await chat.click("有")
         await chat.send("0")
         offer = await chat.expect("上年报告“四、结转下年度继续办理”为：2 0 0 0 0 0（总计 2）")

@@ -6,9 +6,9 @@ from tests.e2e.conftest import BotProcess, joined, run
 from tests.support import ChatClient, FakeBotApi
 
 
-async def skip_to_table_three(chat: ChatClient) -> None:
-    """Prose skipped, table 二 all zero: the walk arrives at the table 三 question."""
-    await chat.click("使用标准开篇")
+async def skip_to_table_three(chat: ChatClient, preamble: str = "使用标准开篇") -> None:
+    """The preamble taken, the rest of 一 skipped, table 二 all zero: the walk arrives at table 三."""
+    await chat.click(preamble)
     await chat.expect("总体情况概述")
     for _ in range(6):
         await chat.click("跳过")
