@@ -20,7 +20,7 @@ from bot.chat.screens import markup_rows
 
 log = logging.getLogger(__name__)
 JOB = "reminders"
-SENDERS = 24  # deliveries in flight at once; the pacer spaces the actual calls
+SENDERS = 60  # deliveries in flight: two windows of the pacer, so it never waits for a sender
 
 
 def _reminders(app: Application) -> Reminders:
