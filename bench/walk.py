@@ -78,6 +78,7 @@ async def walk(database_url: str) -> None:
         code, _ = app.bot_data["walk"].invite(name=SEED.agency, level=Level.DEPARTMENT, created_by=None)
 
         async with polling(app):
+            await app.post_init(app)  # as run_polling does: warm-up, command menu, reminder job
             chat = ChatClient(server, user_id=1001, first_name="小李", quiet=0.05)
             actions = prose_answers = 0
 

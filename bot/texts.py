@@ -232,6 +232,7 @@ COMMANDS = {
     "finalize": "定稿（停止提醒）",
     "reopen": "重新打开已定稿的报告",
     "remind": "提醒设置：on / off / 08:30",
+    "import": "导入上年报告或本年草稿",
     "help": "使用说明",
 }
 ADMIN_COMMANDS = {

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Callable
 from datetime import datetime
@@ -30,6 +31,7 @@ log = logging.getLogger(__name__)
 
 
 async def _post_init(app: Application) -> None:
+    await asyncio.to_thread(app.bot_data["walk"].warm_up)
     await _register_commands(app)
     jobs.start(app)
 
@@ -86,6 +88,7 @@ def build_application(
     app.add_handler(CommandHandler("finalize", handlers.finalize))
     app.add_handler(CommandHandler("reopen", handlers.reopen))
     app.add_handler(CommandHandler("remind", handlers.remind))
+    app.add_handler(CommandHandler("import", handlers.import_command))
     app.add_handler(CommandHandler("help", handlers.help_command))
     app.add_handler(CommandHandler("invite", handlers.invite))
     app.add_handler(CommandHandler("agencies", handlers.agencies))

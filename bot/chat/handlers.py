@@ -154,6 +154,15 @@ async def remind(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await jobs.reschedule(context.application)
 
 
+async def import_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/import: how to bring in last year's report (or this year's draft): just send the file."""
+    assert update.effective_message is not None
+    if _walk(context).membership(_user(update)[0]) is None:
+        await update.effective_message.reply_text(texts.START_STRANGER)
+        return
+    await update.effective_message.reply_text(texts.IMPORT_HINT)
+
+
 async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/help: what the bot does and how to answer."""
     assert update.effective_message is not None

@@ -170,6 +170,22 @@ class Walk:
     def today(self) -> date:
         return self.now().date()
 
+    def warm_up(self) -> None:
+        """Compile the statements and build the questions an update needs, before the first one arrives.
+
+        Nothing is written: the claim of a made-up update is rolled back.
+        """
+        with self.session() as session:
+            repo.memberships(session=session, telegram_user_id=0)
+            nowhere = ReportRow(id=0, agency_id=0, year=0, format_id=CURRENT.id)
+            repo.answers_of(session=session, report=nowhere)
+            repo.skips_of(session=session, report=nowhere)
+            repo.drafts_of(session=session, report=nowhere)
+            repo.stage_claim_update(session=session, update_id=-1)
+            session.rollback()
+        empty = Progress(Report("", Level.DEPARTMENT, self.today().year))
+        screens.step_screen(next_step(empty), empty)
+
     # --- who is who ----------------------------------------------------------------------------
     def membership(self, user_id: int) -> tuple[Member, Agency, int] | None:
         """The member, their agency and the report year they work on; None for a stranger."""

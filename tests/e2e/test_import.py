@@ -30,6 +30,8 @@ def last_year_report() -> bytes:
 def test_last_years_report_is_imported_and_carried_forward(server: FakeBotApi, bot: BotProcess) -> None:
     async def conversation() -> None:
         chat = await joined(server, bot)
+        await chat.send("/import")
+        await chat.expect("可以直接发给我")
         await chat.upload("2025年政府信息公开工作年度报告.docx", last_year_report())
         summary = await chat.expect("已读取上年（2025 年度）报告")
         assert "表三：新收 3 件，上年结转 0 件，结转下年度 2 件" in summary.text
