@@ -94,7 +94,7 @@ def main() -> None:
     cpuinfo = Path("/proc/cpuinfo").read_text().splitlines()
     cpu = next((line.split(":", 1)[1].strip() for line in cpuinfo if line.startswith("model name")), "?")
     print(f"machine: {cpu}, {os.cpu_count()} cores, Python {platform.python_version()}")
-    print(f"agencies: {args.agencies}, 429 share: {args.p429:.0%} (retry_after=1), senders: {jobs.SENDERS}")
+    print(f"agencies: {args.agencies}, 429 share: {args.p429:.0%} (retry_after=1), batch: {jobs.BATCH}")
 
     chats = list(range(FIRST_CHAT, FIRST_CHAT + args.agencies))
     slot = datetime(2027, 1, 22, 9, 30, tzinfo=SHANGHAI)  # "before-5" of the 2026 departments' reports

@@ -371,29 +371,40 @@ def members_of(*, session: Session, agency: Agency) -> list[Member]:
     return list(session.exec(select(Member).where(Member.agency_id == agency.id).order_by(col(Member.id))))
 
 
-def claim_reminder(*, session: Session, report_id: int | None, recipient: int, slot: str) -> bool:
-    """Record a reminder as being sent, unless it already was: committed before the send (at most once)."""
-    insert = _upsert(_dialect(session), ReminderLog, ("recipient", "slot")).returning(ReminderLog.id)
-    row = {"report_id": report_id, "recipient": recipient, "slot": slot, "status": "sending", "at": _now()}
-    claimed = session.connection().execute(insert, row).first() is not None
+def claim_reminders(*, session: Session, slots: list[tuple[int | None, int, str]]) -> set[tuple[int, str]]:
+    """Record reminders (report id, recipient, slot) as being sent, in one commit before the sends;
+    returns the (recipient, slot) pairs claimed now, leaving out any an earlier run has (at most once)."""
+    if not slots:
+        return set()
+    now = _now()
+    rows = [{"report_id": r, "recipient": to, "slot": slot, "status": "sending", "at": now} for r, to, slot in slots]
+    insert = _upsert(_dialect(session), ReminderLog, ("recipient", "slot")).values(rows)
+    claimed = session.connection().execute(insert.returning(ReminderLog.recipient, ReminderLog.slot)).all()
     session.commit()
-    return claimed
+    return {(recipient, slot) for recipient, slot in claimed}
 
 
-def mark_reminder(*, session: Session, recipient: int, slot: str, status: str) -> None:
-    session.connection().execute(
-        update(ReminderLog)
-        .where(col(ReminderLog.recipient) == recipient, col(ReminderLog.slot) == slot)
-        .values(status=status, at=_now())
-    )
-    session.commit()
+_MARK = (
+    update(ReminderLog)
+    .where(col(ReminderLog.recipient) == bindparam("to"), col(ReminderLog.slot) == bindparam("key"))
+    .values(status=bindparam("new_status"), at=bindparam("now"))
+)
+_RELEASE = delete(ReminderLog).where(
+    col(ReminderLog.recipient) == bindparam("to"), col(ReminderLog.slot) == bindparam("key")
+)
 
 
-def release_reminder(*, session: Session, recipient: int, slot: str) -> None:
-    """A send that certainly failed (not a timeout): the slot may be tried again."""
-    session.connection().execute(
-        delete(ReminderLog).where(col(ReminderLog.recipient) == recipient, col(ReminderLog.slot) == slot)
-    )
+def record_reminders(*, session: Session, outcomes: list[tuple[int, str, str]]) -> None:
+    """The outcome of each send (recipient, slot, status); "failed" ones are removed so a later run may retry."""
+    now = _now()
+    marked = [
+        {"to": to, "key": key, "new_status": status, "now": now} for to, key, status in outcomes if status != "failed"
+    ]
+    released = [{"to": to, "key": key} for to, key, status in outcomes if status == "failed"]
+    if marked:
+        session.connection().execute(_MARK, marked)
+    if released:
+        session.connection().execute(_RELEASE, released)
     session.commit()
 
 

@@ -220,25 +220,24 @@ class Reminders:
                 return None, []
             return agency, self._agency_due(session, agency, self.walk.now(), nudge=f"nudge-{update_id}")
 
-    # --- the sent-log --------------------------------------------------------------------------
-    def claim(self, delivery: Delivery) -> bool:
+    # --- the sent-log ---------------------------------------------------------------------------
+    def claim(self, deliveries: list[Delivery]) -> list[Delivery]:
+        """The deliveries now claimed in the sent-log (committed), leaving out any already claimed."""
         with self.walk.session() as session:
-            return repo.claim_reminder(
-                session=session, report_id=delivery.report_id, recipient=delivery.recipient, slot=delivery.slot
-            )
+            slots = [(d.report_id, d.recipient, d.slot) for d in deliveries]
+            claimed = repo.claim_reminders(session=session, slots=slots)
+        return [d for d in deliveries if (d.recipient, d.slot) in claimed]
 
-    def record(self, delivery: Delivery, status: str) -> None:
+    def record(self, outcomes: list[tuple[Delivery, str]]) -> None:
+        """Each send's outcome: sent, uncertain (timed out: never retried), blocked (403), or failed."""
         with self.walk.session() as session:
-            repo.mark_reminder(session=session, recipient=delivery.recipient, slot=delivery.slot, status=status)
-            if status == "blocked":
-                for member in repo.memberships(session=session, telegram_user_id=delivery.recipient):
+            repo.record_reminders(session=session, outcomes=[(d.recipient, d.slot, status) for d, status in outcomes])
+            blocked = {d.recipient for d, status in outcomes if status == "blocked"}
+            for recipient in blocked:
+                for member in repo.memberships(session=session, telegram_user_id=recipient):
                     member.blocked_at = self.walk.now()
                     session.add(member)
-                session.commit()
-
-    def release(self, delivery: Delivery) -> None:
-        with self.walk.session() as session:
-            repo.release_reminder(session=session, recipient=delivery.recipient, slot=delivery.slot)
+            session.commit()
 
 
 def _what_is_left(report: Report) -> list[str]:

@@ -53,9 +53,8 @@ def join(walk: Walk, name: str, user_id: int) -> Member:
 
 def send(reminders: Reminders, deliveries: list[Delivery]) -> list[Delivery]:
     """What a tick delivers: claimed in the sent-log, then recorded as sent."""
-    sent = [d for d in deliveries if reminders.claim(d)]
-    for delivery in sent:
-        reminders.record(delivery, "sent")
+    sent = reminders.claim(deliveries)
+    reminders.record([(d, "sent") for d in sent])
     return sent
 
 
@@ -94,8 +93,8 @@ def test_blocked_members_and_members_who_turned_reminders_off_are_skipped(
     walk.remind(2, "off", "09:30")
     clock.set(2026, 12, 1, 10, 0)
     [first] = [d for d in reminders.due(clock()) if d.recipient == 1]
-    assert reminders.claim(first)
-    reminders.record(first, "blocked")  # Telegram answered 403
+    assert reminders.claim([first]) == [first]
+    reminders.record([(first, "blocked")])  # Telegram answered 403
     clock.set(2027, 1, 5, 10, 0)
     assert [d for d in reminders.due(clock()) if d.recipient in (1, 2)] == []
 
