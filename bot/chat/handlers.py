@@ -134,7 +134,7 @@ async def finalize(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     assert update.effective_message is not None
     screen = _walk(context).finalize(_user(update)[0])
     await send_reply(update.effective_message, Reply([screen]) if screen else None)
-    await jobs.reschedule(context.application)
+    jobs.changed(context.application)
 
 
 async def reopen(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -142,7 +142,7 @@ async def reopen(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     assert update.effective_message is not None
     screen = _walk(context).reopen(_user(update)[0])
     await send_reply(update.effective_message, Reply([screen]) if screen else None)
-    await jobs.reschedule(context.application)
+    jobs.changed(context.application)
 
 
 async def remind(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -151,7 +151,7 @@ async def remind(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     arg = " ".join(context.args or [])
     screen = _walk(context).remind(_user(update)[0], arg, _settings(context).reminder_time)
     await send_reply(update.effective_message, Reply([screen]) if screen else None)
-    await jobs.reschedule(context.application)
+    jobs.changed(context.application)
 
 
 async def import_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -307,7 +307,7 @@ async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     if action.verb is Verb.SNOOZE:
         await message.chat.send_message(await asyncio.to_thread(_reminders(context).snooze, user_id, action.arg))
-        await jobs.reschedule(context.application)
+        jobs.changed(context.application)
         return
     reply = walk.act(user_id, update.update_id, action)
     if reply is None or reply.handled:

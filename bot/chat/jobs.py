@@ -72,17 +72,27 @@ async def tick(context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 async def reschedule(app: Application) -> None:
-    """Replace the pending reminder job by one at the next moment the database says something is due."""
+    """Replace the pending reminder job by one at the next moment the database says something is due.
+
+    One at a time (a lock), so two changes in quick succession leave exactly one job.
+    """
     if app.job_queue is None:
         return
-    reminders = _reminders(app)
-    now = reminders.walk.now()
-    wakeup = await asyncio.to_thread(reminders.next_wakeup, now)
-    for job in app.job_queue.get_jobs_by_name(JOB):
-        job.schedule_removal()
-    if wakeup is not None:
-        # Relative to the service's clock, so that a test's clock and the real one agree.
-        app.job_queue.run_once(tick, when=max(0.0, (wakeup - now).total_seconds()), name=JOB)
+    async with app.bot_data.setdefault("reminder_lock", asyncio.Lock()):
+        reminders = _reminders(app)
+        now = reminders.walk.now()
+        wakeup = await asyncio.to_thread(reminders.next_wakeup, now)
+        for job in app.job_queue.get_jobs_by_name(JOB):
+            job.schedule_removal()
+        if wakeup is not None:
+            # Relative to the service's clock, so that a test's clock and the real one agree.
+            app.job_queue.run_once(tick, when=max(0.0, (wakeup - now).total_seconds()), name=JOB)
+
+
+def changed(app: Application) -> None:
+    """Something that moves the reminders changed: reschedule in the background, after the reply
+    (deriving every plan takes long with many agencies, and the member should not wait for it)."""
+    app.create_task(reschedule(app))
 
 
 def start(app: Application) -> None:
