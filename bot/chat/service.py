@@ -171,11 +171,11 @@ class Walk:
         return self.now().date()
 
     def warm_up(self) -> None:
-        """Compile the statements and build the questions an update needs, before the first one arrives.
-
-        Nothing is written: the claim of a made-up update is rolled back.
-        """
+        """At start-up: forget handled updates too old to be delivered again, then compile the statements
+        and build the questions an update needs before the first one arrives (the claim of a made-up
+        update is rolled back)."""
         with self.session() as session:
+            repo.forget_handled_updates(session=session, before=self.now() - timedelta(days=2))
             repo.memberships(session=session, telegram_user_id=0)
             nowhere = ReportRow(id=0, agency_id=0, year=0, format_id=CURRENT.id)
             repo.answers_of(session=session, report=nowhere)

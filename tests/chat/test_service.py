@@ -276,3 +276,19 @@ def test_copying_last_years_problems_is_flagged_when_saved(walk: Walk, engine: E
     assert "上年报告中这一部分" in member.tap(Verb.EDIT, "text.problems")
     saved = member.tap(Verb.REUSE, "text.problems")
     assert "已沿用上年内容" in saved and "几乎相同（相似度 100%），评议时会被视为照搬" in saved
+
+
+def test_start_up_forgets_old_handled_updates(walk: Walk, engine: Engine) -> None:
+    from storage.models import HandledUpdate
+
+    member = join(walk)
+    member.tap(Verb.STANDARD, "text.preamble")
+    with Session(engine) as session:
+        old = session.exec(select(HandledUpdate)).first()
+        assert old is not None
+        old.handled_at = datetime.now(UTC) - timedelta(days=3)
+        session.add(old)
+        session.commit()
+    walk.warm_up()
+    with Session(engine) as session:
+        assert session.exec(select(HandledUpdate)).all() == []
