@@ -15,8 +15,6 @@ import argparse
 import asyncio
 import bisect
 import logging
-import os
-import platform
 import sys
 import tempfile
 import time
@@ -27,6 +25,7 @@ from zoneinfo import ZoneInfo
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from machine import describe
 from sqlmodel import Session
 
 from bot.chat import jobs
@@ -91,9 +90,7 @@ def main() -> None:
     # One 429 a second is the point of this run; the pacer's warning for each would drown the figures.
     logging.getLogger("bot.reminders.pacing").setLevel(logging.ERROR)
 
-    cpuinfo = Path("/proc/cpuinfo").read_text().splitlines()
-    cpu = next((line.split(":", 1)[1].strip() for line in cpuinfo if line.startswith("model name")), "?")
-    print(f"machine: {cpu}, {os.cpu_count()} cores, Python {platform.python_version()}")
+    print(describe())
     print(f"agencies: {args.agencies}, 429 share: {args.p429:.0%} (retry_after=1), batch: {jobs.BATCH}")
 
     chats = list(range(FIRST_CHAT, FIRST_CHAT + args.agencies))

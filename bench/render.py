@@ -7,8 +7,6 @@ Targets (issue 2): .docx ≤ 100 ms, .html ≤ 20 ms, .pdf ≤ 3 s.
 from __future__ import annotations
 
 import argparse
-import os
-import platform
 import shutil
 import statistics
 import sys
@@ -18,6 +16,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from machine import describe
 
 from bot.render.docx import render_docx
 from bot.render.pdf import render_pdf
@@ -57,15 +57,7 @@ def main() -> None:
     parser.add_argument("--pdf-runs", type=int, default=5)
     args = parser.parse_args()
 
-    cpu = next(
-        (
-            line.split(":", 1)[1].strip()
-            for line in Path("/proc/cpuinfo").read_text().splitlines()
-            if "model name" in line
-        ),
-        "?",
-    )
-    print(f"machine: {platform.machine()} {cpu}, {os.cpu_count()} cores, Python {platform.python_version()}")
+    print(describe())
     seed = datafile.load(SEED)
     reports = {"seed": seed, "maximal": maximal(seed)}
     print(f"{'report':<8} {'format':<6} {'median':>10}  target")

@@ -12,8 +12,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
-import platform
 import statistics
 import sys
 import tempfile
@@ -23,6 +21,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from machine import describe
 from telegram import Update
 from telegram.ext import ContextTypes, TypeHandler
 from telegram.request import HTTPXRequest
@@ -118,15 +117,7 @@ async def walk(database_url: str) -> None:
             await send("/report", "政府信息公开工作年度报告")
             name, body = chat.last_document()
 
-    cpu = next(
-        (
-            line.split(":", 1)[1].strip()
-            for line in Path("/proc/cpuinfo").read_text().splitlines()
-            if "model name" in line
-        ),
-        "?",
-    )
-    print(f"machine: {platform.machine()} {cpu}, {os.cpu_count()} cores, Python {platform.python_version()}")
+    print(describe())
     print(f"database: {database_url.split('://')[0]}")
     print(f"document: {name} ({len(body):,} bytes)")
     print(f"user actions besides prose: {actions} (target ≤ 20); prose answers: {prose_answers}")
