@@ -99,6 +99,15 @@ def _containers(fmt: Format) -> dict[str, set[str]]:
     return allowed
 
 
+def _encodable(text: str) -> bool:
+    """False for text no file or database can hold: JSON may escape half of a UTF-16 pair ("\\ud800")."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def from_document(doc: Any, fmt: Format = CURRENT) -> Report:
     """Build a report from parsed JSON, or raise DataFileError listing every problem."""
     if not isinstance(doc, dict):
@@ -111,6 +120,8 @@ def from_document(doc: Any, fmt: Format = CURRENT) -> Report:
     agency = doc.get("agency")
     if not isinstance(agency, str) or not agency.strip():
         problems.append(Problem("agency", texts.EXPECTED_STRING))
+    elif not _encodable(agency) or "\x00" in agency:  # PostgreSQL holds no NUL in a name
+        problems.append(Problem("agency", texts.BROKEN_TEXT))
     try:
         level = Level(doc.get("level"))
     except ValueError:
@@ -145,8 +156,10 @@ def from_document(doc: Any, fmt: Format = CURRENT) -> Report:
         present, raw = _lookup(doc, prose.key)
         if not present or raw is None:
             continue
-        if isinstance(raw, str):
+        if isinstance(raw, str) and _encodable(raw):
             values[prose.key] = raw
+        elif isinstance(raw, str):
+            problems.append(Problem(prose.key, texts.BROKEN_TEXT))
         else:
             problems.append(Problem(prose.key, texts.EXPECTED_STRING))
     for table in fmt.tables:

@@ -81,6 +81,9 @@ def _problems(mutate) -> dict[str, str]:
         (lambda d: d.__setitem__("year", "2023"), "year", "年份"),
         (lambda d: d.__setitem__("date", "2024/01/12"), "date", "YYYY-MM-DD"),
         (lambda d: d.__setitem__("agency", ""), "agency", "应为文字"),
+        (lambda d: d.__setitem__("agency", "某局\ud800"), "agency", "无法识别的字符"),
+        (lambda d: d.__setitem__("agency", "某局\x00"), "agency", "无法识别的字符"),
+        (lambda d: d["text"].__setitem__("problems", "无\udfff"), "text.problems", "无法识别的字符"),
         (lambda d: d.__setitem__("format", "gov-info-disclosure-annual-report/2019-trial"), "format", "本程序读取的是"),
     ],
 )
@@ -88,6 +91,13 @@ def test_malformed_files_name_the_place(mutate, place: str, says: str) -> None:
     problems = _problems(mutate)
     assert place in problems, problems
     assert says in problems[place]
+
+
+def test_half_of_a_utf16_pair_escaped_in_json_is_refused() -> None:
+    text = SEED_JSON.read_text(encoding="utf-8").replace('"agency": "', '"agency": "\\ud800', 1)
+    with pytest.raises(datafile.DataFileError) as caught:
+        datafile.loads(text)
+    assert [p.place for p in caught.value.problems] == ["agency"]
 
 
 def test_all_problems_are_reported_at_once() -> None:
