@@ -170,10 +170,26 @@ def add_member(
     display_name: str,
     role: MemberRole = MemberRole.MEMBER,
 ) -> Member:
-    member = Member(agency_id=agency.id, telegram_user_id=telegram_user_id, display_name=display_name, role=role)
-    session.add(member)
+    member = stage_member(
+        session=session, agency=agency, telegram_user_id=telegram_user_id, display_name=display_name, role=role
+    )
     session.commit()
     session.refresh(member)
+    return member
+
+
+def stage_member(
+    *,
+    session: Session,
+    agency: Agency,
+    telegram_user_id: int,
+    display_name: str,
+    role: MemberRole = MemberRole.MEMBER,
+) -> Member:
+    """A new member in the open transaction (flushed, so queries see it), for a caller that commits."""
+    member = Member(agency_id=agency.id, telegram_user_id=telegram_user_id, display_name=display_name, role=role)
+    session.add(member)
+    session.flush()
     return member
 
 

@@ -8,6 +8,7 @@ back. Every change is committed before the method returns, so the reply the hand
 from __future__ import annotations
 
 import re
+import secrets
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
@@ -170,21 +171,49 @@ class Walk:
     def today(self) -> date:
         return self.now().date()
 
-    def warm_up(self) -> None:
-        """At start-up: forget handled updates too old to be delivered again, then compile the statements
-        and build the questions an update needs before the first one arrives (the claim of a made-up
-        update is rolled back)."""
+    def warm_up(self) -> tuple[int, int]:
+        """At start-up: forget handled updates too old to be delivered again, then walk a made-up member
+        through the whole questionnaire in a transaction that is rolled back. Every statement, screen and
+        cache an update needs is then ready before the first real update arrives, and nothing is stored.
+        Returns how many of how many items the rehearsal answered."""
         with self.session() as session:
             repo.forget_handled_updates(session=session, before=self.now() - timedelta(days=2))
-            repo.memberships(session=session, telegram_user_id=0)
-            nowhere = ReportRow(id=0, agency_id=0, year=0, format_id=CURRENT.id)
-            repo.answers_of(session=session, report=nowhere)
-            repo.skips_of(session=session, report=nowhere)
-            repo.drafts_of(session=session, report=nowhere)
-            repo.stage_claim_update(session=session, update_id=-1)
-            session.rollback()
-        empty = Progress(Report("", Level.DEPARTMENT, self.today().year))
-        screens.step_screen(next_step(empty), empty)
+        with self.session() as session:
+            try:
+                return self._rehearse(session)
+            finally:
+                session.rollback()
+
+    def _rehearse(self, session: Session) -> tuple[int, int]:
+        agency = Agency(name=f"warm-up {secrets.token_hex(8)}", level=Level.DEPARTMENT, created_at=self.now())
+        session.add(agency)
+        session.flush()
+        member = Member(agency_id=agency.id, telegram_user_id=0, display_name="")
+        row = ReportRow(agency_id=agency.id, year=self.today().year, format_id=CURRENT.id)
+        session.add_all([member, row])
+        session.flush()
+        repo.find_invite(session=session, code="")
+        repo.get_member(session=session, agency=agency, telegram_user_id=0)
+        repo.memberships(session=session, telegram_user_id=0)
+        self.report_year(session, agency)
+        ctx = self._load(session, member, agency, row)
+        ctx.claim(-1)
+        for _ in questions(ctx.report.format):  # at most one step per question
+            step = next_step(ctx.progress)
+            if not isinstance(step, Ask):
+                break
+            q = step.question
+            if q.kind is Kind.PROSE:
+                self._answer(ctx, "warm-up")
+                self._act(ctx, next_step(ctx.progress), Action(Verb.DONE, q.id))
+            elif q.kind is Kind.GATE:
+                self._act(ctx, step, Action(Verb.GATE_NONE, q.table.id if q.table else ""))
+            else:
+                self._answer(ctx, "0")
+        self._act(ctx, next_step(ctx.progress), Action(Verb.EDIT_FROM_REVIEW, "text.preamble"))
+        self._act(ctx, next_step(ctx.progress), Action(Verb.SKIP, "text.preamble"))
+        self._review(ctx)
+        return ctx.progress.counted()
 
     # --- who is who ----------------------------------------------------------------------------
     def membership(self, user_id: int) -> tuple[Member, Agency, int] | None:
@@ -209,22 +238,44 @@ class Walk:
     def join(self, *, code: str, user_id: int, display_name: str) -> str:
         """Redeem an invite; returns the Chinese message to show."""
         with self.session() as session:
-            invite = repo.find_invite(session=session, code=code)
-            if invite is None:
-                return texts.INVITE_INVALID
-            agency = session.get_one(Agency, invite.agency_id)
-            if repo.get_member(session=session, agency=agency, telegram_user_id=user_id):
-                return texts.INVITE_ALREADY.format(agency=agency.name)
-            if invite.used_at is not None:
-                return texts.INVITE_USED
-            if invite.expires_at.replace(tzinfo=invite.expires_at.tzinfo or UTC) < self.now():
-                return texts.INVITE_EXPIRED
-            if not repo.stage_use_invite(session=session, invite=invite, user_id=user_id):
-                session.rollback()
-                return texts.INVITE_USED
-            repo.add_member(session=session, agency=agency, telegram_user_id=user_id, display_name=display_name)
-            year = self.report_year(session, agency)
-            return texts.WELCOME.format(name=display_name, agency=agency.name, year=year, hint=texts.IMPORT_HINT)
+            said = self._join(session, code=code, user_id=user_id, display_name=display_name)
+            session.commit()
+            return said
+
+    def _join(self, session: Session, *, code: str, user_id: int, display_name: str) -> str:
+        """Stage the membership an invite grants (the caller commits); the Chinese message to show."""
+        invite = repo.find_invite(session=session, code=code)
+        if invite is None:
+            return texts.INVITE_INVALID
+        agency = session.get_one(Agency, invite.agency_id)
+        if repo.get_member(session=session, agency=agency, telegram_user_id=user_id):
+            return texts.INVITE_ALREADY.format(agency=agency.name)
+        if invite.used_at is not None:
+            return texts.INVITE_USED
+        if invite.expires_at.replace(tzinfo=invite.expires_at.tzinfo or UTC) < self.now():
+            return texts.INVITE_EXPIRED
+        if not repo.stage_use_invite(session=session, invite=invite, user_id=user_id):
+            return texts.INVITE_USED
+        repo.stage_member(session=session, agency=agency, telegram_user_id=user_id, display_name=display_name)
+        year = self.report_year(session, agency)
+        return texts.WELCOME.format(name=display_name, agency=agency.name, year=year, hint=texts.IMPORT_HINT)
+
+    def start(self, *, user_id: int, display_name: str, code: str | None) -> Reply | None:
+        """/start: join with the invite, if one is given, then greet the member and show the step they stand
+        at; all in one transaction. None for a stranger without a valid invite."""
+        with self.session() as session:
+            said = [Screen(self._join(session, code=code, user_id=user_id, display_name=display_name))] if code else []
+            members = repo.memberships(session=session, telegram_user_id=user_id)
+            if not members:
+                return Reply(said) if said else None
+            member = members[-1]
+            agency = session.get_one(Agency, member.agency_id)
+            row = repo.get_or_create_report(session=session, agency=agency, year=self.report_year(session, agency))
+            if not code:
+                said.append(Screen(texts.WELCOME_BACK.format(name=display_name, agency=agency.name, year=row.year)))
+            said.append(self._screen(self._load(session, member, agency, row)))
+            session.commit()
+            return Reply(said)
 
     # --- loading -------------------------------------------------------------------------------
     @contextmanager
@@ -272,15 +323,15 @@ class Walk:
         """Where the member now stands, after a change of place (no answer changed)."""
         return Reply([self._screen(ctx)])
 
-    def _finish_question(self, ctx: Context, q: Question) -> None:
-        """The question is answered: it is no longer skipped, and the member's detour (if any) ends."""
-        ids = [q.id]
-        if q.table is not None:
-            ids.append(FIX_PREFIX + q.table.id)  # a changed table is checked afresh
+    def _finish(self, ctx: Context, *answered: Question) -> None:
+        """The questions are answered: none is skipped any more, and the member's detour (if any) ends.
+        One statement for all of them, however many rows a tap filled."""
+        ids = [q.id for q in answered]
+        ids += sorted({FIX_PREFIX + q.table.id for q in answered if q.table is not None})  # checked afresh
         ctx.unskip(ids)
-        if ctx.member.editing == q.id:
+        if ctx.member.editing in ids:
             ctx.set_cursor(None, ctx.member.return_to)
-        elif ctx.member.return_to != REVIEW:
+        elif ctx.member.return_to != REVIEW and (ctx.member.editing, ctx.member.return_to) != (None, None):
             ctx.set_cursor(None)
 
     def _store_rows(self, ctx: Context, table: Table, rows: dict[str, RowValue]) -> None:
@@ -329,7 +380,7 @@ class Walk:
             error = texts.ROW_ERROR.format(reason=parsed.message, hint=screens.row_hint(q))
             return Reply([Screen(f"{error}\n\n{again.text}", again.buttons)])
         self._store_rows(ctx, q.table, {q.id: parsed})
-        self._finish_question(ctx, q)
+        self._finish(ctx, q)
         if q.count > 1 and any(c.sums for c in q.table.columns):
             row_total = format_number(complete_row(q.table, parsed)[-1])
             return self._after_change(ctx, texts.SAVED_ROW, values=screens.values_text(parsed), row_total=row_total)
@@ -364,8 +415,7 @@ class Walk:
             ctx.set_cursor(rows[0].id, ctx.member.return_to)
             return self._show(ctx)
         self._store_rows(ctx, q.table, {r.id: (0,) * r.count for r in rows})
-        for r in rows:
-            self._finish_question(ctx, r)
+        self._finish(ctx, *rows)
         return self._after_change(ctx, texts.SAVED_GATE_NONE, table=q.table.name)
 
     def act(self, user_id: int, update_id: int, action: Action) -> Reply | None:
@@ -429,8 +479,7 @@ class Walk:
         if verb in (Verb.ZERO, Verb.ZERO_ONE):
             rows = q.zero_rows if verb is Verb.ZERO else (q.row,)
             self._store_rows(ctx, q.table, {r.key: (0,) * q.count for r in rows})
-            for r in rows:
-                self._finish_question(ctx, question(ctx.report.format, r.key))  # type: ignore[arg-type]
+            self._finish(ctx, *(question(ctx.report.format, r.key) for r in rows))  # type: ignore[misc]
             names = (
                 "、".join(screens.row_name(r) for r in rows)
                 if len(rows) <= 2
@@ -440,7 +489,7 @@ class Walk:
         if verb is Verb.REUSE and (carried := screens.carried_forward_last_year(ctx.last_year, q)) is not None:
             inputs = tuple(carried[i] for i in q.table.input_columns)
             self._store_rows(ctx, q.table, {q.id: inputs})
-            self._finish_question(ctx, q)
+            self._finish(ctx, q)
             return self._after_change(ctx, texts.SAVED)
         return self._stale(ctx)
 
@@ -456,7 +505,7 @@ class Walk:
             return self._stale(ctx)
         ctx.set_text(q.id, text)
         ctx.drop_draft(q.id)
-        self._finish_question(ctx, q)
+        self._finish(ctx, q)
         copied = copied_from_last_year(ctx.report, ctx.last_year) if q.id in COPY_CHECKED else []
         ack += "".join(f"\n⚠️ {f.message}" for f in copied if q.id in f.places)
         return self._after_change(ctx, ack, name=q.prose.name, chars=len(text))

@@ -292,3 +292,31 @@ def test_start_up_forgets_old_handled_updates(walk: Walk, engine: Engine) -> Non
     walk.warm_up()
     with Session(engine) as session:
         assert session.exec(select(HandledUpdate)).all() == []
+
+
+def test_start_joins_greets_and_shows_the_step_in_one_go(walk: Walk) -> None:
+    assert walk.start(user_id=USER, display_name="小李", code=None) is None  # a stranger
+    refused = walk.start(user_id=USER, display_name="小李", code="nonsense")
+    assert refused is not None and [s.text for s in refused.screens] == [texts.INVITE_INVALID]
+    code, _ = walk.invite(name="某市某局", level=Level.DEPARTMENT, created_by=None)
+    joined = walk.start(user_id=USER, display_name="小李", code=code)
+    assert joined is not None and len(joined.screens) == 2
+    assert joined.screens[0].text.startswith("您好，小李！您已加入“某市某局”") and "开篇说明" in joined.screens[1].text
+    Member(walk, USER).tap(Verb.STANDARD, "text.preamble")
+    back = walk.start(user_id=USER, display_name="小李", code=None)
+    assert back is not None and "您是“某市某局”的填报人员" in back.screens[0].text
+    assert "总体情况概述" in back.screens[1].text
+    again = walk.start(user_id=USER, display_name="小李", code=code)  # the used invite, by its own user
+    assert again is not None and again.screens[0].text == texts.INVITE_ALREADY.format(agency="某市某局")
+
+
+def test_the_start_up_rehearsal_walks_everything_and_stores_nothing(walk: Walk, engine: Engine) -> None:
+    from storage.models import Agency, Answer, HandledUpdate, Member, ProseDraft, ReportRow, Skip
+
+    tables = (Agency, Member, ReportRow, Answer, ProseDraft, Skip, HandledUpdate)
+    done, total = walk.warm_up()
+    assert done == total > 40
+    with Session(engine) as session:
+        assert all(session.exec(select(table)).all() == [] for table in tables)
+    member = join(walk)  # and the database works as before
+    assert "总体情况概述" in member.tap(Verb.STANDARD, "text.preamble")
