@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 from collections.abc import Callable
 from datetime import datetime
@@ -28,12 +29,17 @@ from bot.schema import Level
 from storage.db import make_engine, upgrade
 
 log = logging.getLogger(__name__)
+DOCUMENTS_AT_ONCE = 2  # reports rendered at the same time (LibreOffice takes a core each)
 
 
 async def _post_init(app: Application) -> None:
     await asyncio.to_thread(app.bot_data["walk"].warm_up)
     await _register_commands(app)
     jobs.start(app)
+    # What start-up built lives as long as the process: keep it out of the collector's full passes,
+    # which would otherwise stop an update for tens of milliseconds now and then.
+    gc.collect()
+    gc.freeze()
 
 
 async def _register_commands(app: Application) -> None:
@@ -50,10 +56,14 @@ async def _register_commands(app: Application) -> None:
 
 
 def build_application(
-    settings: Settings, *, request: BaseRequest | None = None, clock: Callable[[], datetime] | None = None
+    settings: Settings,
+    *,
+    request: BaseRequest | None = None,
+    pacer: Pacer | None = None,
+    clock: Callable[[], datetime] | None = None,
 ) -> Application:
-    """The bot with every handler; ``request`` replaces the HTTP client (a benchmark measures with it),
-    ``clock`` the time (tests move it)."""
+    """The bot with every handler; ``request`` replaces the HTTP client and ``pacer`` the rate limiter (a
+    benchmark measures with them), ``clock`` the time (tests move it)."""
     token = settings.telegram_bot_token.get_secret_value() if settings.telegram_bot_token else ""
     engine = make_engine(settings.database_url)
     upgrade(engine)
@@ -63,7 +73,7 @@ def build_application(
         .base_url(f"{settings.telegram_api_url}/bot")
         .base_file_url(f"{settings.telegram_api_url}/file/bot")
         .post_init(_post_init)
-        .rate_limiter(Pacer())
+        .rate_limiter(pacer or Pacer())
     )
     if request is not None:
         builder = builder.request(request)
@@ -79,6 +89,7 @@ def build_application(
     app.bot_data["settings"] = settings
     app.bot_data["walk"] = walk
     app.bot_data["reminders"] = Reminders(walk, schedule, settings.bot_admins)
+    app.bot_data["documents"] = asyncio.Semaphore(DOCUMENTS_AT_ONCE)
 
     app.add_handler(CommandHandler("start", handlers.start))
     app.add_handler(CommandHandler("fill", handlers.fill))

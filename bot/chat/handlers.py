@@ -88,22 +88,8 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/start [code]: join an agency with an invite, or greet a member and show where they stand."""
     assert update.effective_message is not None
     user_id, name = _user(update)
-    walk = _walk(context)
-    if context.args:
-        await update.effective_message.reply_text(
-            walk.join(code=context.args[0][:64], user_id=user_id, display_name=name)
-        )
-    membership = walk.membership(user_id)
-    if membership is None:
-        if not context.args:
-            await update.effective_message.reply_text(texts.START_STRANGER)
-        return
-    if not context.args:
-        _, agency, year = membership
-        await update.effective_message.reply_text(texts.WELCOME_BACK.format(name=name, agency=agency.name, year=year))
-    screen = walk.current(user_id)
-    if screen is not None:
-        await send_screen(update.effective_message, screen)
+    code = context.args[0][:64] if context.args else None
+    await send_reply(update.effective_message, _walk(context).start(user_id=user_id, display_name=name, code=code))
 
 
 async def fill(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -299,7 +285,7 @@ async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await send_reply(message, Reply([Screen(texts.STALE), walk.current(user_id) or Screen(texts.START_STRANGER)]))
         return
     if action.verb is Verb.REPORT:
-        await send_report(message, context, user_id, action.arg or "docx")
+        await send_report(update, message, context, user_id, action.arg or "docx")
         return
     if action.verb is Verb.STATUS:
         screen = walk.status(user_id)
@@ -319,10 +305,14 @@ async def report(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     assert update.effective_message is not None
     arg = (context.args or ["docx"])[0].lower()
     kind = arg if arg in ("html", "draft", "preview") else "docx"
-    await send_report(update.effective_message, context, _user(update)[0], kind)
+    await send_report(update, update.effective_message, context, _user(update)[0], kind)
 
 
-async def send_report(message: Message, context: ContextTypes.DEFAULT_TYPE, user_id: int, kind: str) -> None:
+async def send_report(
+    update: Update, message: Message, context: ContextTypes.DEFAULT_TYPE, user_id: int, kind: str
+) -> None:
+    """Check the report and answer at once: the errors to fix, or that the files are on their way. The
+    files are made in a task of their own, so that nobody else's update waits for LibreOffice."""
     data = _walk(context).report_data(user_id)
     if data is None:
         await message.chat.send_message(texts.START_STRANGER)
@@ -336,21 +326,28 @@ async def send_report(message: Message, context: ContextTypes.DEFAULT_TYPE, user
         await send_screen(message, screens.report_errors_screen(current, findings))
         return
     await send_screen(message, screens.report_ready_screen(findings))
-    await message.chat.send_action(ChatAction.UPLOAD_DOCUMENT)
-    title = texts.REPORT_CAPTION.format(title=texts.TITLE.format(agency=current.agency, year=current.year))
-    if kind == "html":
-        page = render_html(current).encode()
-        await message.chat.send_document(BytesIO(page), filename=report_filename(current, ".html"), caption=title)
-        return
-    body = await asyncio.to_thread(render_docx, current)
-    await message.chat.send_document(BytesIO(body), filename=report_filename(current, ".docx"), caption=title)
-    if shutil.which("soffice") or shutil.which("libreoffice"):
-        try:
-            pdf = await asyncio.to_thread(_pdf_bytes, current)
-        except RenderError as exc:
-            await message.chat.send_message(str(exc))
+    # An exception in the task reaches on_error with this update, which tells the person calmly.
+    context.application.create_task(send_files(message, context, current, kind), update, name=f"report-{user_id}")
+
+
+async def send_files(message: Message, context: ContextTypes.DEFAULT_TYPE, current: Report, kind: str) -> None:
+    """The web page, or the .docx and (with LibreOffice installed) the PDF, a few reports at a time."""
+    async with context.application.bot_data["documents"]:
+        await message.chat.send_action(ChatAction.UPLOAD_DOCUMENT)
+        title = texts.REPORT_CAPTION.format(title=texts.TITLE.format(agency=current.agency, year=current.year))
+        if kind == "html":
+            page = (await asyncio.to_thread(render_html, current)).encode()
+            await message.chat.send_document(BytesIO(page), filename=report_filename(current, ".html"), caption=title)
             return
-        await message.chat.send_document(BytesIO(pdf), filename=report_filename(current, ".pdf"), caption=title)
+        body = await asyncio.to_thread(render_docx, current)
+        await message.chat.send_document(BytesIO(body), filename=report_filename(current, ".docx"), caption=title)
+        if shutil.which("soffice") or shutil.which("libreoffice"):
+            try:
+                pdf = await asyncio.to_thread(_pdf_bytes, current)
+            except RenderError as exc:
+                await message.chat.send_message(str(exc))
+                return
+            await message.chat.send_document(BytesIO(pdf), filename=report_filename(current, ".pdf"), caption=title)
 
 
 def _pdf_bytes(report: Report) -> bytes:

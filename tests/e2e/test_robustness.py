@@ -251,3 +251,31 @@ def test_uploads(server: FakeBotApi, bot: BotProcess) -> None:
         await chat.expect("目前共 4 字")  # still a prose question: becomes that part's draft
 
     run(conversation())
+
+
+def test_a_report_in_the_making_holds_up_nobody(server: FakeBotApi, bot: BotProcess) -> None:
+    """The files are made and sent in a task of their own: while one member's report is slow to go out,
+    another member is answered at once, and the first still gets the file."""
+
+    async def conversation() -> None:
+        slow = await joined(server, bot)
+        other = await joined(server, bot, user_id=2002, agency="东宁市民政局")
+        server.delay(3, method="sendDocument")
+        await slow.send("/report draft")
+        await slow.expect("生成草稿")
+        await other.send("/status")
+        await other.expect("填写进度", timeout=1.5)
+        assert not [m for m in slow.bot_messages() if m.file is not None], "the file went out before the delay"
+        server.delay(0, method="sendDocument")
+        name, _ = await slow_document(slow)
+        assert name.endswith(".docx")
+
+    run(conversation())
+
+
+async def slow_document(chat: ChatClient) -> tuple[str, bytes]:
+    for _ in range(200):
+        if [m for m in chat.bot_messages() if m.file is not None]:
+            return chat.last_document()
+        await asyncio.sleep(0.05)
+    raise AssertionError("the report's file never arrived")
