@@ -5,17 +5,23 @@ messages and taps it took) and the bot's handling time per update (p50/p99), wit
 waiting for the Bot API. Targets (issue 3): the all-zero seed in ≤ 20 actions besides its 8 prose
 answers; p99 ≤ 10 ms.
 
-Usage: python bench/walk.py [--database-url URL]
+The bot runs in a process of its own, as in production, so the fake server and the scripted user (in
+this process) never compete with it for the interpreter; the bot reports its timings when it stops.
+
+Usage: python bench/walk.py [--database-url URL] [--rounds N]
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import multiprocessing
 import statistics
 import sys
 import tempfile
 import time
+from contextvars import ContextVar
+from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
@@ -24,118 +30,177 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from machine import describe
 from telegram import Update
 from telegram.ext import ContextTypes, TypeHandler
-from telegram.request import HTTPXRequest
 
 from bot.chat.app import build_application
+from bot.chat.service import Walk
 from bot.config import Settings
+from bot.reminders.pacing import Pacer
+from bot.render.pdf import soffice
 from bot.report import datafile
 from bot.schema import Level
+from storage.db import make_engine, upgrade
 from tests.support import ChatClient, FakeBotApi
 from tests.support.fake_bot_api import polling
 
 SEED = datafile.load(Path(__file__).resolve().parents[1] / "tests" / "data" / "example-2023-suifenhe.json")
 
 
-class TimedRequest(HTTPXRequest):
-    """Counts the time spent in Bot API calls (encoding, HTTP, decoding), to subtract it."""
+# The time the update being handled has spent in Bot API calls so far (seconds), in a one-item list.
+SPENT: ContextVar[list[float] | None] = ContextVar("spent", default=None)
 
-    def __init__(self) -> None:
-        super().__init__(connection_pool_size=8)
-        self.spent = 0.0
 
-    async def post(self, *args: Any, **kwargs: Any) -> Any:
+class TimedPacer(Pacer):
+    """Counts the time each update spends in Bot API calls, to subtract it: the wait for a free slot
+    within Telegram's 30 messages a second (a scripted user taps faster than any person, and reaches it),
+    then the call itself (encoding, HTTP, decoding). Calls of other tasks are not counted."""
+
+    async def process_request(self, *args: Any, **kwargs: Any) -> Any:
         start = time.perf_counter()
         try:
-            return await super().post(*args, **kwargs)
+            return await super().process_request(*args, **kwargs)
         finally:
-            self.spent += time.perf_counter() - start
+            if (spent := SPENT.get()) is not None:
+                spent[0] += time.perf_counter() - start
 
 
-async def walk(database_url: str) -> None:
-    with FakeBotApi() as server:
-        settings = Settings(
-            telegram_bot_token=server.token,
-            telegram_api_url=server.root,
-            database_url=database_url,
-            bot_admins=(42,),
-            _env_file=None,
-        )
-        request = TimedRequest()
-        app = build_application(settings, request=request)
-        timings: list[float] = []
-        started: dict[int, tuple[float, float]] = {}
+def bot_process(settings: dict[str, Any], conn: Connection) -> None:
+    """The bot, as `nianbao run` builds it, with two extra handlers around the real ones that time each
+    update; it runs until the parent says stop, then sends back (label, milliseconds) per update."""
+    asyncio.run(_serve(Settings(**settings, _env_file=None), conn))
 
-        async def begin(update: Update, _: ContextTypes.DEFAULT_TYPE) -> None:
-            started[update.update_id] = (time.perf_counter(), request.spent)
 
-        async def end(update: Update, _: ContextTypes.DEFAULT_TYPE) -> None:
-            wall, api = started.pop(update.update_id)
-            timings.append((time.perf_counter() - wall - (request.spent - api)) * 1000)
+async def _serve(settings: Settings, conn: Connection) -> None:
+    app = build_application(settings, pacer=TimedPacer())
+    timings: list[tuple[str, float]] = []
+    started: dict[int, tuple[float, list[float]]] = {}
 
-        app.add_handler(TypeHandler(Update, begin), group=-1)
-        app.add_handler(TypeHandler(Update, end), group=1)
-        code, _ = app.bot_data["walk"].invite(name=SEED.agency, level=Level.DEPARTMENT, created_by=None)
+    async def begin(update: Update, _: ContextTypes.DEFAULT_TYPE) -> None:
+        spent = [0.0]
+        SPENT.set(spent)  # the handlers of one update run in one task, after this one
+        started[update.update_id] = (time.perf_counter(), spent)
 
-        async with polling(app):
-            await app.post_init(app)  # as run_polling does: warm-up, command menu, reminder job
-            chat = ChatClient(server, user_id=1001, first_name="小李", quiet=0.05)
-            actions = prose_answers = 0
+    async def end(update: Update, _: ContextTypes.DEFAULT_TYPE) -> None:
+        wall, spent = started.pop(update.update_id)
+        elapsed = (time.perf_counter() - wall - spent[0]) * 1000
+        query = update.callback_query
+        label = query.data if query else (update.effective_message.text if update.effective_message else "")
+        timings.append(((label or "")[:24], elapsed))
 
-            async def send(text: str, expect: str) -> None:
-                nonlocal actions
-                actions += 1
-                await chat.send(text)
-                await chat.expect(expect, timeout=30)
+    app.add_handler(TypeHandler(Update, begin), group=-1)
+    app.add_handler(TypeHandler(Update, end), group=1)
+    async with polling(app):
+        await app.post_init(app)  # as run_polling does: warm-up, command menu, reminder job
+        conn.send("ready")
+        await asyncio.get_running_loop().run_in_executor(None, conn.recv)
+    conn.send(timings)
 
-            async def tap(label: str, expect: str) -> None:
-                nonlocal actions
-                actions += 1
-                await chat.click(label)
-                await chat.expect(expect, timeout=30)
 
-            async def prose(key: str) -> None:
-                nonlocal actions, prose_answers
-                await chat.send(SEED.text(key) or "")
-                await chat.expect("已记录")
-                await chat.click("完成")
-                await chat.expect("✅ 已保存")
-                prose_answers += 1
+async def walk(server: FakeBotApi, code: str, user_id: int) -> tuple[int, int, str, int, float]:
+    chat = ChatClient(server, user_id=user_id, first_name="小李", quiet=0.05)
+    actions = prose_answers = 0
 
-            await send(f"/start {code}", "开篇说明")
-            await tap("使用标准开篇", "总体情况概述")
-            for prose_field in SEED.format.prose[1:7]:
-                await prose(prose_field.key)
-            await tap("本条各项均为 0", "行政许可")
-            await send("3", "行政处罚")
-            await tap("本条各项均为 0", "行政事业性收费")
-            await tap("0", "是否收到过政府信息公开申请")
-            await tap("没有，全部填 0", "行政复议或行政诉讼")
-            await tap("没有，全部填 0", "存在的主要问题")
-            for prose_field in SEED.format.prose[7:]:
-                await prose(prose_field.key)
-            await chat.expect("全部填写完成")
-            await send("/report", "政府信息公开工作年度报告")
-            name, body = chat.last_document()
+    async def send(text: str, expect: str) -> None:
+        nonlocal actions
+        actions += 1
+        await chat.send(text)
+        await chat.expect(expect, timeout=30)
 
-    print(describe())
-    print(f"database: {database_url.split('://')[0]}")
-    print(f"document: {name} ({len(body):,} bytes)")
-    print(f"user actions besides prose: {actions} (target ≤ 20); prose answers: {prose_answers}")
-    print("per update (ms):", " ".join(f"{t:.0f}" for t in timings))
-    ordered = sorted(timings)
-    p99 = ordered[min(len(ordered) - 1, round(0.99 * (len(ordered) - 1)))]
-    print(f"updates handled: {len(timings)}; handling time p50 {statistics.median(timings):.1f} ms, p99 {p99:.1f} ms")
-    print("  (the /report update renders the .docx and PDF; without it:", end=" ")
-    rest = sorted(timings)[:-1]
-    print(f"p99 {rest[min(len(rest) - 1, round(0.99 * (len(rest) - 1)))]:.1f} ms)")
+    async def tap(label: str, expect: str) -> None:
+        nonlocal actions
+        actions += 1
+        await chat.click(label)
+        await chat.expect(expect, timeout=30)
+
+    async def prose(key: str) -> None:
+        nonlocal prose_answers
+        await chat.send(SEED.text(key) or "")
+        await chat.expect("已记录")
+        await chat.click("完成")
+        await chat.expect("✅ 已保存")
+        prose_answers += 1
+
+    await send(f"/start {code}", "开篇说明")
+    await tap("使用标准开篇", "总体情况概述")
+    for prose_field in SEED.format.prose[1:7]:
+        await prose(prose_field.key)
+    await tap("本条各项均为 0", "行政许可")
+    await send("3", "行政处罚")
+    await tap("本条各项均为 0", "行政事业性收费")
+    await tap("0", "是否收到过政府信息公开申请")
+    await tap("没有，全部填 0", "行政复议或行政诉讼")
+    await tap("没有，全部填 0", "存在的主要问题")
+    for prose_field in SEED.format.prose[7:]:
+        await prose(prose_field.key)
+    await chat.expect("全部填写完成")
+    asked = time.perf_counter()
+    await send("/report", "正在生成")
+    name, body = await documents(chat, ".pdf" if soffice() else ".docx")
+    delivered = (time.perf_counter() - asked) * 1000
+    return actions, prose_answers, name, len(body), delivered
+
+
+async def documents(chat: ChatClient, last: str) -> tuple[str, bytes]:
+    """Wait for the report's files, the one ending ``last`` arriving last; the .docx."""
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        files = [m.file for m in chat.bot_messages() if m.file is not None]
+        if any(f.filename.endswith(last) for f in files):
+            docx = next(f for f in files if f.filename.endswith(".docx"))
+            return docx.filename, docx.content
+        await asyncio.sleep(0.01)
+    raise SystemExit("the report's files did not arrive")
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--database-url", help="default: a fresh SQLite file")
+    parser.add_argument("--rounds", type=int, default=3, help="members walking one after another (default 3)")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as tmp:
-        asyncio.run(walk(args.database_url or f"sqlite:///{tmp}/bench.db"))
+    with tempfile.TemporaryDirectory() as tmp, FakeBotApi() as server:
+        database_url = args.database_url or f"sqlite:///{tmp}/bench.db"
+        engine = make_engine(database_url)
+        upgrade(engine)
+        stamp = int(time.time())
+        codes = []
+        for round_ in range(args.rounds):  # one agency per round: each walk starts from an empty report
+            name = f"{SEED.agency}（{stamp}-{round_}）"
+            codes.append(Walk(engine).invite(name=name, level=Level.DEPARTMENT, created_by=None)[0])
+        engine.dispose()
+        settings = {
+            "telegram_bot_token": server.token,
+            "telegram_api_url": server.root,
+            "database_url": database_url,
+            "bot_admins": (42,),
+        }
+        ours, theirs = multiprocessing.Pipe()
+        child = multiprocessing.get_context("spawn").Process(target=bot_process, args=(settings, theirs))
+        child.start()
+        if not ours.poll(60) or ours.recv() != "ready":
+            raise SystemExit("the bot did not start")
+        walks = [asyncio.run(walk(server, code, 1001 + i)) for i, code in enumerate(codes)]
+        ours.send("stop")
+        timings: list[tuple[str, float]] = ours.recv()
+        child.join(30)
+
+    actions, prose_answers, name, size, _ = walks[0]
+    figures = [ms for _, ms in timings]
+    print(describe())
+    print(f"database: {database_url.split('://')[0]}; {len(walks)} members, one after another")
+    print(f"document: {name} ({size:,} bytes)")
+    print(f"user actions besides prose: {actions} (target ≤ 20); prose answers: {prose_answers}")
+    print("per update (ms):", " ".join(f"{ms:.1f}" for ms in figures))
+    slowest = sorted(timings, key=lambda t: -t[1])[:3]
+    print("slowest:", ", ".join(f"{label!r} {ms:.1f}" for label, ms in slowest))
+    print(
+        f"updates handled: {len(figures)}; handling time p50 {statistics.median(figures):.1f} ms, "
+        f"p99 {percentile(figures, 0.99):.1f} ms (target ≤ 10 ms), max {max(figures):.1f} ms"
+    )
+    print("/report to its last file received (ms):", " ".join(f"{w[4]:.0f}" for w in walks))
 
 
 if __name__ == "__main__":
