@@ -14,7 +14,7 @@ from decimal import Decimal
 from functools import cache
 from typing import Any
 
-from sqlalchemy import bindparam
+from sqlalchemy import String, bindparam, cast, literal_column, null, union_all
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col, delete, select, update
@@ -48,12 +48,25 @@ def _now() -> datetime:
 _MEMBERSHIPS = select(Member).where(Member.telegram_user_id == bindparam("user_id")).order_by(col(Member.id))
 _REPORT = select(ReportRow).where(ReportRow.agency_id == bindparam("agency_id"), ReportRow.year == bindparam("year"))
 _ANSWERS = select(Answer.field_key, Answer.value_json).where(Answer.report_id == bindparam("report_id"))
-_DRAFTS = (
-    select(ProseDraft.field_key, ProseDraft.text)
-    .where(ProseDraft.report_id == bindparam("report_id"))
-    .order_by(col(ProseDraft.id))
+_MEMBERSHIP = (
+    select(Member, Agency)
+    .join(Agency, col(Agency.id) == col(Member.agency_id))
+    .where(Member.telegram_user_id == bindparam("user_id"))
+    .order_by(col(Member.id).desc())
+    .limit(1)
 )
-_SKIPS = select(Skip.question_id).where(Skip.report_id == bindparam("report_id"))
+# Everything the walk needs of a report besides the row itself, in one round trip.
+_STATE = union_all(
+    select(literal_column("'a'"), Answer.field_key, Answer.value_json).where(
+        Answer.report_id == bindparam("report_id")
+    ),
+    select(literal_column("'d'"), ProseDraft.field_key, ProseDraft.text).where(
+        ProseDraft.report_id == bindparam("report_id")
+    ),
+    select(literal_column("'s'"), Skip.question_id, cast(null(), String)).where(
+        Skip.report_id == bindparam("report_id")
+    ),
+)
 
 
 def _cell_json(cell: Cell) -> str:
@@ -162,22 +175,6 @@ def get_agency_by_name(*, session: Session, name: str) -> Agency | None:
     return session.exec(select(Agency).where(Agency.name == name)).first()
 
 
-def add_member(
-    *,
-    session: Session,
-    agency: Agency,
-    telegram_user_id: int,
-    display_name: str,
-    role: MemberRole = MemberRole.MEMBER,
-) -> Member:
-    member = stage_member(
-        session=session, agency=agency, telegram_user_id=telegram_user_id, display_name=display_name, role=role
-    )
-    session.commit()
-    session.refresh(member)
-    return member
-
-
 def stage_member(
     *,
     session: Session,
@@ -196,6 +193,12 @@ def stage_member(
 def get_member(*, session: Session, agency: Agency, telegram_user_id: int) -> Member | None:
     query = select(Member).where(Member.agency_id == agency.id, Member.telegram_user_id == telegram_user_id)
     return session.exec(query).first()
+
+
+def latest_membership(*, session: Session, telegram_user_id: int) -> tuple[Member, Agency] | None:
+    """The user's newest membership and its agency, in one query; None for a stranger."""
+    row = session.exec(_MEMBERSHIP, params={"user_id": telegram_user_id}).first()
+    return (row[0], row[1]) if row else None
 
 
 def memberships(*, session: Session, telegram_user_id: int) -> list[Member]:
@@ -252,12 +255,14 @@ def delete_answer(*, session: Session, report: ReportRow, field_key: str) -> Non
     session.commit()
 
 
+def _decoded(fmt: Format, answers: list[tuple[str, str]]) -> dict[str, Value]:
+    order = {key: i for i, key in enumerate(fmt.field_keys)}
+    return {key: _decode(fmt, key, value_json) for key, value_json in sorted(answers, key=lambda a: order[a[0]])}
+
+
 def answers_of(*, session: Session, report: ReportRow) -> dict[str, Value]:
     """The report's answered fields and their values, in report order."""
-    fmt = FORMATS[report.format_id]
-    order = {key: i for i, key in enumerate(fmt.field_keys)}
-    answers = sorted(session.exec(_ANSWERS, params={"report_id": report.id}).all(), key=lambda a: order[a[0]])
-    return {key: _decode(fmt, key, value_json) for key, value_json in answers}
+    return _decoded(FORMATS[report.format_id], list(session.exec(_ANSWERS, params={"report_id": report.id}).all()))
 
 
 def load_report(*, session: Session, report_id: int) -> Report:
@@ -268,6 +273,26 @@ def load_report(*, session: Session, report_id: int) -> Report:
     values = answers_of(session=session, report=row)
     fmt = FORMATS[row.format_id]
     return Report(agency=agency.name, level=agency.level, year=row.year, date=row.date, values=values, format=fmt)
+
+
+def load_state(*, session: Session, agency: Agency, report: ReportRow) -> tuple[Report, frozenset[str], dict[str, str]]:
+    """The report with its answers, the questions skipped and the prose drafts, in one query."""
+    answers: list[tuple[str, str]] = []
+    skipped: set[str] = set()
+    drafts: dict[str, str] = {}
+    for kind, key, value in session.connection().execute(_STATE, {"report_id": report.id}):
+        if kind == "a":
+            answers.append((key, value))
+        elif kind == "d":
+            drafts[key] = value
+        else:
+            skipped.add(key)
+    fmt = FORMATS[report.format_id]
+    values = _decoded(fmt, answers)
+    loaded = Report(
+        agency=agency.name, level=agency.level, year=report.year, date=report.date, values=values, format=fmt
+    )
+    return loaded, frozenset(skipped), drafts
 
 
 def store_report(*, session: Session, agency: Agency, report: Report, by: int | None = None) -> ReportRow:
@@ -328,10 +353,6 @@ def stage_cursor(*, session: Session, member: Member, editing: str | None, retur
     session.add(member)
 
 
-def drafts_of(*, session: Session, report: ReportRow) -> dict[str, str]:
-    return dict(session.exec(_DRAFTS, params={"report_id": report.id}).all())
-
-
 def stage_draft(*, session: Session, report: ReportRow, field_key: str, text: str, by: int | None) -> None:
     upsert = _upsert(_dialect(session), ProseDraft, ("report_id", "field_key"), ("text", "updated_by", "updated_at"))
     row = {"report_id": report.id, "field_key": field_key, "text": text, "updated_by": by, "updated_at": _now()}
@@ -340,10 +361,6 @@ def stage_draft(*, session: Session, report: ReportRow, field_key: str, text: st
 
 def stage_drop_draft(*, session: Session, report: ReportRow, field_key: str) -> None:
     session.connection().execute(_DROP_DRAFT, {"report_id": report.id, "field_key": field_key})
-
-
-def skips_of(*, session: Session, report: ReportRow) -> frozenset[str]:
-    return frozenset(session.exec(_SKIPS, params={"report_id": report.id}).all())
 
 
 def stage_skip(*, session: Session, report: ReportRow, question_id: str) -> None:

@@ -194,7 +194,7 @@ class Walk:
         session.flush()
         repo.find_invite(session=session, code="")
         repo.get_member(session=session, agency=agency, telegram_user_id=0)
-        repo.memberships(session=session, telegram_user_id=0)
+        repo.latest_membership(session=session, telegram_user_id=0)
         self.report_year(session, agency)
         ctx = self._load(session, member, agency, row)
         ctx.claim(-1)
@@ -219,11 +219,9 @@ class Walk:
     def membership(self, user_id: int) -> tuple[Member, Agency, int] | None:
         """The member, their agency and the report year they work on; None for a stranger."""
         with self.session() as session:
-            members = repo.memberships(session=session, telegram_user_id=user_id)
-            if not members:
+            if (found := repo.latest_membership(session=session, telegram_user_id=user_id)) is None:
                 return None
-            member = members[-1]
-            agency = session.get_one(Agency, member.agency_id)
+            member, agency = found
             return member, agency, self.report_year(session, agency)
 
     def invite(self, *, name: str, level: Level, created_by: int | None) -> tuple[str, Agency]:
@@ -265,11 +263,9 @@ class Walk:
         at; all in one transaction. None for a stranger without a valid invite."""
         with self.session() as session:
             said = [Screen(self._join(session, code=code, user_id=user_id, display_name=display_name))] if code else []
-            members = repo.memberships(session=session, telegram_user_id=user_id)
-            if not members:
+            if (found := repo.latest_membership(session=session, telegram_user_id=user_id)) is None:
                 return Reply(said) if said else None
-            member = members[-1]
-            agency = session.get_one(Agency, member.agency_id)
+            member, agency = found
             row = repo.get_or_create_report(session=session, agency=agency, year=self.report_year(session, agency))
             if not code:
                 said.append(Screen(texts.WELCOME_BACK.format(name=display_name, agency=agency.name, year=row.year)))
@@ -281,22 +277,16 @@ class Walk:
     @contextmanager
     def _context(self, user_id: int) -> Iterator[Context | None]:
         with self.session() as session:
-            members = repo.memberships(session=session, telegram_user_id=user_id)
-            if not members:
+            if (found := repo.latest_membership(session=session, telegram_user_id=user_id)) is None:
                 yield None
                 return
-            member = members[-1]
-            agency = session.get_one(Agency, member.agency_id)
+            member, agency = found
             row = repo.get_or_create_report(session=session, agency=agency, year=self.report_year(session, agency))
             yield self._load(session, member, agency, row)
 
     def _load(self, session: Session, member: Member, agency: Agency, row: ReportRow) -> Context:
-        progress = Progress(
-            report=repo.load_report(session=session, report_id=row.id),  # type: ignore[arg-type]
-            skipped=repo.skips_of(session=session, report=row),
-            drafts=repo.drafts_of(session=session, report=row),
-            editing=member.editing,
-        )
+        report, skipped, drafts = repo.load_state(session=session, agency=agency, report=row)
+        progress = Progress(report=report, skipped=skipped, drafts=drafts, editing=member.editing)
         return Context(session, member, agency, row, progress)
 
     # --- the walk ------------------------------------------------------------------------------

@@ -38,9 +38,10 @@ def test_agency_names_are_unique(session: Session, agency: Agency) -> None:
 
 
 def test_member_is_found_by_agency_and_telegram_id(session: Session, agency: Agency) -> None:
-    member = repo.add_member(
+    member = repo.stage_member(
         session=session, agency=agency, telegram_user_id=BIG_TELEGRAM_ID, display_name="王科长", role=MemberRole.ADMIN
     )
+    session.commit()
     found = repo.get_member(session=session, agency=agency, telegram_user_id=BIG_TELEGRAM_ID)
     assert found is not None
     assert (found.id, found.telegram_user_id, found.role) == (member.id, BIG_TELEGRAM_ID, MemberRole.ADMIN)
@@ -49,14 +50,15 @@ def test_member_is_found_by_agency_and_telegram_id(session: Session, agency: Age
 
 def test_a_user_may_belong_to_two_agencies_but_once_to_each(session: Session, agency: Agency) -> None:
     other = repo.create_agency(session=session, name="绥芬河市人民政府", level=Level.GOVERNMENT)
-    repo.add_member(session=session, agency=agency, telegram_user_id=BIG_TELEGRAM_ID, display_name="王")
-    repo.add_member(session=session, agency=other, telegram_user_id=BIG_TELEGRAM_ID, display_name="王")
+    repo.stage_member(session=session, agency=agency, telegram_user_id=BIG_TELEGRAM_ID, display_name="王")
+    repo.stage_member(session=session, agency=other, telegram_user_id=BIG_TELEGRAM_ID, display_name="王")
+    session.commit()
     assert [m.agency_id for m in repo.memberships(session=session, telegram_user_id=BIG_TELEGRAM_ID)] == [
         agency.id,
         other.id,
     ]
     with pytest.raises(IntegrityError):
-        repo.add_member(session=session, agency=agency, telegram_user_id=BIG_TELEGRAM_ID, display_name="王")
+        repo.stage_member(session=session, agency=agency, telegram_user_id=BIG_TELEGRAM_ID, display_name="王")
 
 
 def test_foreign_keys_are_enforced(session: Session) -> None:
