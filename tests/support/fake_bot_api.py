@@ -219,7 +219,11 @@ class _Faults:
 class FakeBotApi:
     """The fake server: ``with FakeBotApi() as server:`` then point the bot at ``server.root``."""
 
-    def __init__(self, *, token: str = DEFAULT_TOKEN, bot_username: str = "nianbao_test_bot") -> None:
+    def __init__(
+        self, *, token: str = DEFAULT_TOKEN, bot_username: str = "nianbao_test_bot", first_update_id: int = 1
+    ) -> None:
+        """``first_update_id``: Telegram numbers a bot's updates upwards from some positive number; a server
+        started again on a database that remembers handled updates must not start from the same one."""
         self.token = token
         self.bot_user: dict[str, Any] = {
             "id": int(token.split(":")[0]),
@@ -232,7 +236,7 @@ class FakeBotApi:
         self._state = threading.Condition()
         self._calls: list[ApiCall] = []
         self._updates: list[dict[str, Any]] = []
-        self._last_update_id = 0
+        self._last_update_id = first_update_id - 1
         self._chats: dict[int, dict[str, Any]] = {}
         self._messages: dict[tuple[int, int], dict[str, Any]] = {}
         self._last_message_id: dict[int, int] = {}
