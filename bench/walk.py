@@ -134,21 +134,10 @@ async def walk(server: FakeBotApi, code: str, user_id: int) -> tuple[int, int, s
     await chat.expect("全部填写完成")
     asked = time.perf_counter()
     await send("/report", "正在生成")
-    name, body = await documents(chat, ".pdf" if soffice() else ".docx")
+    await chat.document(".pdf" if soffice() else ".docx", timeout=60)  # the last file to arrive
+    name, body = await chat.document(".docx")
     delivered = (time.perf_counter() - asked) * 1000
     return actions, prose_answers, name, len(body), delivered
-
-
-async def documents(chat: ChatClient, last: str) -> tuple[str, bytes]:
-    """Wait for the report's files, the one ending ``last`` arriving last; the .docx."""
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        files = [m.file for m in chat.bot_messages() if m.file is not None]
-        if any(f.filename.endswith(last) for f in files):
-            docx = next(f for f in files if f.filename.endswith(".docx"))
-            return docx.filename, docx.content
-        await asyncio.sleep(0.01)
-    raise SystemExit("the report's files did not arrive")
 
 
 def percentile(values: list[float], share: float) -> float:

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import io
+import shutil
+import subprocess
 
 import docx
 
 from bot.render.layout import Kind, section_grid
+from bot.render.pdf import soffice
 from bot.report import datafile
 from bot.report.model import Report
 from tests.conftest import SEED_JSON
@@ -78,6 +81,13 @@ def test_all_zero_walk_of_the_seed_agency(server: FakeBotApi, bot_on_each_databa
         for key in PROSE_KEYS:
             for paragraph in SEED.text(key).split("\n"):
                 assert paragraph.strip() in text
+        if soffice() and shutil.which("pdftotext"):  # CI installs both; the PDF follows the .docx
+            name, pdf = await chat.document(".pdf", timeout=60)
+            assert name == "绥芬河市文体广电和旅游局_2026年政府信息公开工作年度报告.pdf"
+            page = subprocess.run(["pdftotext", "-layout", "-", "-"], input=pdf, capture_output=True, check=True)
+            read = "".join(page.stdout.decode().split())
+            assert "绥芬河市文体广电和旅游局2026年政府信息公开工作年度报告" in read
+            assert "市文体广电和旅游局无其他需要报告事项。" in read
         messages = [m for m in chat.history() if not m.from_bot]
         taps = server.calls("answerCallbackQuery")  # the bot answers every tap once
         actions = len(messages) + len(taps) - prose_actions

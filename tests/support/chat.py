@@ -137,6 +137,20 @@ class ChatClient:
                 return message.file.filename, message.file.content
         raise self._failure("the bot sent no document to this chat")
 
+    async def document(self, suffix: str = "", timeout: float = 30.0) -> tuple[str, bytes]:
+        """(filename, content) of the latest document whose name ends with ``suffix``, once it has arrived."""
+
+        def sent() -> list[tuple[str, bytes]]:
+            files = [m.file for m in self.bot_messages() if m.file is not None]
+            return [(f.filename, f.content) for f in files if f.filename.endswith(suffix)]
+
+        deadline = time.monotonic() + timeout
+        while not sent():
+            if time.monotonic() >= deadline:
+                raise self._failure(f"no document named *{suffix} within {timeout} s")
+            await asyncio.sleep(_POLL_INTERVAL)
+        return sent()[-1]
+
     @property
     def callback_answer(self) -> dict[str, Any] | None:
         """How the bot answered the latest button press (``text``, ``show_alert``…), ``None`` if not yet."""
