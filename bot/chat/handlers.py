@@ -90,6 +90,8 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     user_id, name = _user(update)
     code = context.args[0][:64] if context.args else None
     await send_reply(update.effective_message, _walk(context).start(user_id=user_id, display_name=name, code=code))
+    if code:
+        jobs.changed(context.application)  # a new member, perhaps of a new agency: their reminders count now
 
 
 async def fill(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -177,6 +179,7 @@ async def invite(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     link = f"https://t.me/{context.bot.username}?start={code}"
     days = _settings(context).invite_ttl_days
     level_name = texts.LEVEL_NAMES[agency.level]
+    jobs.changed(context.application)  # a new agency may open a new season of digests
     await update.effective_message.reply_text(
         texts.INVITE_CREATED.format(agency=agency.name, level=level_name, days=days, link=link, code=code)
     )

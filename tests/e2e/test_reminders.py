@@ -125,3 +125,23 @@ def test_blocked_members_are_skipped_and_finalize_stops_reminders(server: FakeBo
         assert len([c for c in server.calls("sendMessage") if int(c.params["chat_id"]) == COLLEAGUE]) == 1
 
     run(scenario())
+
+
+def test_a_member_who_joins_in_the_chat_is_scheduled_at_once(server: FakeBotApi, tmp_path: Path) -> None:
+    """Started with nobody to remind (in December nothing is scheduled then), the bot schedules the
+    first member's reminders as soon as they join, without a restart."""
+    clock = Clock(2026, 12, 1, 9, 0)
+
+    async def scenario() -> None:
+        async with running(server, tmp_path / "nianbao.db", clock) as app:
+            assert app.job_queue is not None and not app.job_queue.get_jobs_by_name(jobs.JOB)
+            code, _ = app.bot_data["walk"].invite(name="甲局", level=Level.DEPARTMENT, created_by=None)
+            member = ChatClient(server, user_id=MEMBER, first_name="小李", quiet=0.3)
+            await member.send(f"/start {code}")
+            await member.expect("开篇说明")
+            await asyncio.sleep(0.5)  # the reschedule runs after the reply
+            [job] = app.job_queue.get_jobs_by_name(jobs.JOB)
+            delay = (job.next_t - datetime.now(job.next_t.tzinfo)).total_seconds()  # type: ignore[operator]
+            assert 29 * 60 <= delay <= 30 * 60 + 1  # the kickoff at 09:30
+
+    run(scenario())
