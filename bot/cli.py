@@ -10,7 +10,7 @@ import unicodedata
 from pathlib import Path
 
 from bot import texts
-from bot.config import Settings
+from bot.config import Settings, SettingsError, load_settings
 from bot.importer.cli import add_command as add_import_command
 from bot.render import RenderError, render
 from bot.report import datafile
@@ -88,7 +88,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     from bot.chat.app import build_application
 
-    settings = Settings()
+    settings = load_settings()
     token = settings.telegram_bot_token.get_secret_value().strip() if settings.telegram_bot_token else ""
     if not token:
         print(texts.TOKEN_MISSING, file=sys.stderr)
@@ -116,7 +116,7 @@ def cmd_invite(args: argparse.Namespace) -> int:
     from bot.chat.service import Walk
     from storage.db import make_engine, upgrade
 
-    settings = Settings()
+    settings = load_settings()
     name = args.name.strip()
     if not 2 <= len(name) <= 100 or "\n" in name:
         print(texts.INVITE_NAME_INVALID, file=sys.stderr)
@@ -141,7 +141,7 @@ def cmd_status(args: argparse.Namespace) -> int:
     from bot.chat.supervision import overview, overview_table
     from storage.db import make_engine, upgrade
 
-    settings = Settings()
+    settings = load_settings()
     engine = make_engine(settings.database_url)
     upgrade(engine)
     walk = Walk(engine, timezone=settings.timezone)
@@ -212,7 +212,11 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
-    return args.handler(args)
+    try:
+        return args.handler(args)
+    except SettingsError as exc:
+        print(texts.SETTINGS_INVALID.format(problem=exc), file=sys.stderr)
+        return EXIT_UNREADABLE
 
 
 if __name__ == "__main__":

@@ -253,6 +253,7 @@ HELP = (
     "数字可以用空格、逗号或顿号隔开，也可以写中文数字，例如“三 十二 0”。"
 )
 TOKEN_MISSING = "未设置 TELEGRAM_BOT_TOKEN。请在 .env 中填写从 @BotFather 获得的机器人令牌。"
+SETTINGS_INVALID = "设置有误，请检查 .env 或环境变量：{problem}"
 TOKEN_MALFORMED = "TELEGRAM_BOT_TOKEN 格式不正确（应形如 123456789:AA…）。请从 @BotFather 重新复制。"
 TOKEN_REJECTED = "Telegram 拒绝了这个机器人令牌（Unauthorized）。请从 @BotFather 重新复制 TELEGRAM_BOT_TOKEN。"
 API_UNREACHABLE = "无法连接 Telegram 服务器 {url}：{reason}"

@@ -94,6 +94,23 @@ def test_run_without_a_usable_token_says_so_in_one_line(tmp_path: Path) -> None:
     assert wrong not in rejected.stderr + rejected.stdout
 
 
+@pytest.mark.parametrize(
+    ("setting", "value"),
+    [
+        ("REMINDER_TIME", "9h30"),
+        ("INVITE_TTL_DAYS", "abc"),
+        ("DEADLINE_GOVERNMENT", "02-30"),
+        ("CALENDAR_HOLIDAYS", "2027-2-5"),
+    ],
+)
+def test_a_malformed_setting_is_named_in_one_line(tmp_path: Path, setting: str, value: str) -> None:
+    token = "123456789:" + "A" * 35
+    for command in ("run", "status"):
+        result = nianbao(command, cwd=tmp_path, env={"TELEGRAM_BOT_TOKEN": token, setting: value})
+        assert result.returncode == 2 and result.stderr.strip().count("\n") == 0, result.stderr
+        assert result.stderr.startswith("设置有误") and setting in result.stderr and value in result.stderr
+
+
 def test_invite_from_the_command_line(tmp_path: Path) -> None:
     with FakeBotApi() as server:
         env = {

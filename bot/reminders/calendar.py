@@ -14,11 +14,15 @@ it:
 
 A year decided by anything but ``chinesecalendar`` is logged once, since it usually means the package
 needs an upgrade.
+
+Until it is upgraded, the days of a new notice can be given in the settings (``CALENDAR_HOLIDAYS`` and
+``CALENDAR_WORKDAYS``, see ``override``): they win over every source.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from datetime import date, timedelta
 from enum import StrEnum
 from functools import cache
@@ -37,6 +41,44 @@ class Source(StrEnum):
     CHINESE_CALENDAR = "chinesecalendar"
     HOLIDAYS = "holidays"
     WEEKDAYS = "weekdays"
+
+
+# Days off and make-up working days from a State Council notice no package knows yet (the settings).
+_days_off: frozenset[date] = frozenset()
+_days_on: frozenset[date] = frozenset()
+
+
+def override(*, days_off: Iterable[date] = (), days_on: Iterable[date] = ()) -> None:
+    """Declare holidays and 调休 make-up working days, e.g. from the notice for a year the packages do
+    not know yet; they win over every source. Replaces any earlier override; ValueError if a day is both."""
+    global _days_off, _days_on
+    off, on = frozenset(days_off), frozenset(days_on)
+    if both := sorted(off & on):
+        raise ValueError(f"a day cannot be both a holiday and a working day: {both[0].isoformat()}")
+    _days_off, _days_on = off, on
+    for year in sorted({day.year for day in off | on}):
+        log.info(
+            "working days of %d: %d holidays and %d make-up working days from the settings",
+            year,
+            len([d for d in off if d.year == year]),
+            len([d for d in on if d.year == year]),
+        )
+
+
+def parse_days(text: str) -> frozenset[date]:
+    """Days written ``2027-02-05..2027-02-11, 2027-02-14`` (single days and ranges, commas or spaces
+    between them); ValueError naming the part that is not one."""
+    days: set[date] = set()
+    for part in text.replace(",", " ").replace("，", " ").split():
+        first, _, last = part.partition("..")
+        try:
+            start, end = date.fromisoformat(first), date.fromisoformat(last or first)
+        except ValueError:
+            raise ValueError(f"days are written YYYY-MM-DD or YYYY-MM-DD..YYYY-MM-DD: {part!r}") from None
+        if end < start or (end - start).days > 366:
+            raise ValueError(f"a range of days runs forwards, within a year: {part!r}")
+        days.update(start + timedelta(days=i) for i in range((end - start).days + 1))
+    return frozenset(days)
 
 
 @cache
@@ -62,6 +104,8 @@ def _holidays_of(year: int) -> holidays.HolidayBase:
 
 def is_working_day(day: date) -> bool:
     """Whether government offices work on ``day``, 调休 make-up days included where known."""
+    if day in _days_on or day in _days_off:
+        return day in _days_on
     match source_for(day.year):
         case Source.CHINESE_CALENDAR:
             return chinese_calendar.is_workday(day)

@@ -7,6 +7,7 @@ from datetime import date, timedelta
 
 import pytest
 
+from bot.reminders import calendar
 from bot.reminders.calendar import (
     Source,
     add_working_days,
@@ -74,3 +75,34 @@ def test_beyond_every_calendar_working_days_are_monday_to_friday(caplog: pytest.
     assert "Monday to Friday" in caplog.text
     assert is_working_day(date(2101, 1, 31))  # a Monday
     assert not is_working_day(date(2101, 1, 29))  # a Saturday
+
+
+@pytest.fixture
+def no_override():
+    yield
+    calendar.override()
+
+
+def test_days_of_a_notice_given_in_the_settings_win_over_every_source(no_override: None) -> None:
+    # A made-up notice for 2027: 5–11 February off, Sunday 14 and Saturday 20 February worked.
+    off = calendar.parse_days("2027-02-05..2027-02-11")
+    on = calendar.parse_days("2027-02-14, 2027-02-20")
+    assert len(off) == 7 and on == {date(2027, 2, 14), date(2027, 2, 20)}
+    calendar.override(days_off=off, days_on=on)
+    assert not any(is_working_day(day) for day in off)
+    assert is_working_day(date(2027, 2, 14)) and is_working_day(date(2027, 2, 20))
+    assert next_working_day(date(2027, 2, 4)) == date(2027, 2, 12)
+    assert working_days_before(date(2027, 2, 16), 2) == date(2027, 2, 14)  # Sunday, worked
+    calendar.override()
+    assert not is_working_day(date(2027, 2, 14))  # without the notice: an ordinary Sunday
+
+
+@pytest.mark.parametrize("text", ["2027-2-5", "2027-02-11..2027-02-05", "tomorrow", "2027-02-30"])
+def test_malformed_days_are_named(text: str) -> None:
+    with pytest.raises(ValueError, match=text):
+        calendar.parse_days(text)
+
+
+def test_a_day_cannot_be_both_off_and_worked(no_override: None) -> None:
+    with pytest.raises(ValueError, match="2027-02-14"):
+        calendar.override(days_off=[date(2027, 2, 14)], days_on=[date(2027, 2, 14)])
