@@ -2,13 +2,25 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated
 
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from bot.reminders import calendar
 from bot.reminders.schedule import Schedule
+
+# How each schedule setting is read (ValueError when it cannot be), the same way Settings.schedule reads it.
+_CHECKS: dict[str, Callable[[str], object]] = {
+    "reminder_time": lambda value: Schedule.parse(at=value),
+    "reminder_kickoff": lambda value: Schedule.parse(kickoff=value),
+    "deadline_department": lambda value: Schedule.parse(deadline_department=value),
+    "deadline_government": lambda value: Schedule.parse(deadline_government=value),
+    "reminder_days_before": lambda value: Schedule.parse(days_before=value),
+    "calendar_holidays": calendar.parse_days,
+    "calendar_workdays": calendar.parse_days,
+}
 
 
 class Settings(BaseSettings):
@@ -59,28 +71,10 @@ class Settings(BaseSettings):
         return value
 
     # Each schedule setting is checked on its own, so that a mistake is reported under its name.
-    @field_validator("reminder_time")
+    @field_validator(*_CHECKS)
     @classmethod
-    def _time_of_day(cls, value: str) -> str:
-        Schedule.parse(at=value)
-        return value
-
-    @field_validator("reminder_kickoff", "deadline_department", "deadline_government")
-    @classmethod
-    def _day_of_year(cls, value: str) -> str:
-        Schedule.parse(kickoff=value)
-        return value
-
-    @field_validator("reminder_days_before")
-    @classmethod
-    def _days_before(cls, value: str) -> str:
-        Schedule.parse(days_before=value)
-        return value
-
-    @field_validator("calendar_holidays", "calendar_workdays")
-    @classmethod
-    def _days(cls, value: str) -> str:
-        calendar.parse_days(value)
+    def _parses(cls, value: str, info: ValidationInfo) -> str:
+        _CHECKS[info.field_name or ""](value)
         return value
 
     @field_validator("telegram_api_url")
