@@ -91,7 +91,7 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     code = context.args[0][:64] if context.args else None
     await send_reply(update.effective_message, _walk(context).start(user_id=user_id, display_name=name, code=code))
     if code:
-        jobs.changed(context.application)  # a new member, perhaps of a new agency: their reminders count now
+        jobs.joined(context.application, user_id)  # their reminders count from now on
 
 
 async def fill(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

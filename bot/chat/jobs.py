@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from datetime import datetime
 
 from telegram import Bot
 from telegram.error import Forbidden, TelegramError, TimedOut
@@ -87,6 +88,35 @@ async def reschedule(app: Application) -> None:
         if wakeup is not None:
             # Relative to the service's clock, so that a test's clock and the real one agree.
             app.job_queue.run_once(tick, when=max(0.0, (wakeup - now).total_seconds()), name=JOB)
+
+
+async def bring_forward(app: Application, user_id: int) -> None:
+    """A member joined: wake no later than their first reminder. Only their own plan is derived (a few
+    queries, in the event loop), not every agency's, so the updates after a join do not wait for it."""
+    if app.job_queue is None:
+        return
+    async with app.bot_data.setdefault("reminder_lock", asyncio.Lock()):
+        reminders = _reminders(app)
+        now = reminders.walk.now()
+        wakeup = reminders.next_wakeup_of(user_id, now)
+        if wakeup is None:
+            return
+        when = max(0.0, (wakeup - now).total_seconds())
+        pending = app.job_queue.get_jobs_by_name(JOB)
+        if any(job.next_t is not None and _seconds_until(job.next_t) <= when for job in pending):
+            return  # a tick comes soon enough; it derives everything and sends this member's reminder too
+        for job in pending:
+            job.schedule_removal()
+        app.job_queue.run_once(tick, when=when, name=JOB)
+
+
+def _seconds_until(moment: datetime) -> float:
+    return (moment - datetime.now(moment.tzinfo)).total_seconds()
+
+
+def joined(app: Application, user_id: int) -> None:
+    """A member joined: bring the reminder job forward if their first reminder comes before it."""
+    app.create_task(bring_forward(app, user_id))
 
 
 def changed(app: Application) -> None:

@@ -174,17 +174,7 @@ class Reminders:
         moments: list[datetime] = []
         with self.walk.session() as session:
             for agency in repo.agencies(session=session):
-                year = self.walk.report_year(session, agency)
-                row = repo.get_report(session=session, agency=agency, year=year)
-                if row is not None and row.status == ReportStatus.FINAL:
-                    continue
-                for member in repo.members_of(session=session, agency=agency):
-                    if not member.reminders_on or member.blocked_at is not None:
-                        continue
-                    if member.snoozed_until is not None and _aware(member.snoozed_until) > now:
-                        moments.append(_aware(member.snoozed_until))
-                    elif (slot := self.plan(agency.level, year, member).next_slot(now)) is not None:
-                        moments.append(slot.due)
+                moments += self._moments(session, agency, repo.members_of(session=session, agency=agency), now)
             for level, year in self._open_seasons(session) if self.admins else ():
                 if (slot := self.plan(level, year).next_slot(now)) is not None:
                     moments.append(slot.due)
@@ -192,6 +182,38 @@ class Reminders:
             return min(moments)
         # Every report is final: look again when the next season's reports come due.
         return datetime.combine(date(now.year, 12, 1), time(0), tzinfo=self.walk.zone) if now.month < 12 else None
+
+    def next_wakeup_of(self, user_id: int, now: datetime) -> datetime | None:
+        """The earliest moment a reminder of this member may be due (``now`` if one is due already): a few
+        queries, for a member who has just joined, instead of every agency's plans."""
+        moments: list[datetime] = []
+        with self.walk.session() as session:
+            sent = repo.reminders_sent(session=session, recipient=user_id)
+            for member in repo.memberships(session=session, telegram_user_id=user_id):
+                agency = session.get_one(Agency, member.agency_id)
+                if not (upcoming := self._moments(session, agency, [member], now)):
+                    continue
+                year = self.walk.report_year(session, agency)
+                if (key := self._member_slot(member, agency, year, now, sent)) is not None and key not in sent:
+                    return now
+                moments += upcoming
+        return min(moments, default=None)
+
+    def _moments(self, session: Session, agency: Agency, members: list[Member], now: datetime) -> list[datetime]:
+        """When each of these members of the agency is next reminded (nothing once the report is final)."""
+        year = self.walk.report_year(session, agency)
+        row = repo.get_report(session=session, agency=agency, year=year)
+        if row is not None and row.status == ReportStatus.FINAL:
+            return []
+        moments = []
+        for member in members:
+            if not member.reminders_on or member.blocked_at is not None:
+                continue
+            if member.snoozed_until is not None and _aware(member.snoozed_until) > now:
+                moments.append(_aware(member.snoozed_until))
+            elif (slot := self.plan(agency.level, year, member).next_slot(now)) is not None:
+                moments.append(slot.due)
+        return moments
 
     # --- the member's side ---------------------------------------------------------------------
     def snooze(self, user_id: int, target: str) -> str:

@@ -136,3 +136,19 @@ def test_nudge_sends_now_once_per_command(walk: Walk, reminders: Reminders) -> N
     send(reminders, deliveries)
     assert reminders.nudge("甲局", update_id=77)[1] == []
     assert reminders.nudge("无此局", update_id=78) == (None, [])
+
+
+def test_a_joining_member_s_own_wakeup_needs_only_their_plan(reminders: Reminders, clock: Clock) -> None:
+    assert reminders.next_wakeup_of(7, clock()) is None  # a stranger
+    join(reminders.walk, "甲局", 1)
+    kickoff = datetime(2026, 12, 1, 9, 30, tzinfo=SHANGHAI)
+    assert reminders.next_wakeup_of(1, clock()) == kickoff == reminders.next_wakeup(clock())
+    clock.set(2026, 12, 3, 10, 0)  # joined after the kickoff went out to others: theirs is due now
+    join(reminders.walk, "乙局", 2)
+    assert reminders.next_wakeup_of(2, clock()) == clock()
+    send(reminders, reminders.due(clock()))
+    assert reminders.next_wakeup_of(2, clock()) > clock()  # sent: the next one is days away
+    Member(reminders.walk, 2).tap(Verb.STANDARD, "text.preamble")
+    complete(Member(reminders.walk, 2))
+    Member(reminders.walk, 2).walk.finalize(2)
+    assert reminders.next_wakeup_of(2, clock()) is None  # final: nothing more for this member
