@@ -453,6 +453,16 @@ def stage_pending_import(*, session: Session, member: Member, filename: str, dat
     return pending
 
 
+def forget_pending_imports(*, session: Session, before: datetime) -> int:
+    """Drop uploads never confirmed or cancelled since ``before`` (each holds a whole report); how many."""
+    gone = session.connection().execute(
+        delete(PendingImport).where(col(PendingImport.created_at) < before).returning(PendingImport.id)
+    )
+    count = len(gone.all())
+    session.commit()
+    return count
+
+
 def take_pending_import(*, session: Session, member: Member, pending_id: int) -> PendingImport | None:
     """The member's own pending import, removed in the open transaction (a second tap finds nothing)."""
     pending = session.get(PendingImport, pending_id)

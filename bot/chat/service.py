@@ -45,6 +45,7 @@ from storage import repo
 from storage.models import Agency, Member, ReportRow, ReportStatus
 
 REVIEW = "review"
+PENDING_IMPORT_KEPT = timedelta(days=7)
 
 
 Deadlines = dict[Level, tuple[int, int]]  # (month, day) in the year after the report year
@@ -172,12 +173,14 @@ class Walk:
         return self.now().date()
 
     def warm_up(self) -> tuple[int, int]:
-        """At start-up: forget handled updates too old to be delivered again, then walk a made-up member
+        """At start-up: forget handled updates too old to be delivered again and uploads never confirmed
+        within a week (a tap on their 确认导入 then says the file is gone), then walk a made-up member
         through the whole questionnaire in a transaction that is rolled back. Every statement, screen and
         cache an update needs is then ready before the first real update arrives, and nothing is stored.
         Returns how many of how many items the rehearsal answered."""
         with self.session() as session:
             repo.forget_handled_updates(session=session, before=self.now() - timedelta(days=2))
+            repo.forget_pending_imports(session=session, before=self.now() - PENDING_IMPORT_KEPT)
         with self.session() as session:
             try:
                 return self._rehearse(session)

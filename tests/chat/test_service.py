@@ -320,3 +320,21 @@ def test_the_start_up_rehearsal_walks_everything_and_stores_nothing(walk: Walk, 
         assert all(session.exec(select(table)).all() == [] for table in tables)
     member = join(walk)  # and the database works as before
     assert "总体情况概述" in member.tap(Verb.STANDARD, "text.preamble")
+
+
+def test_start_up_forgets_uploads_never_confirmed_within_a_week(walk: Walk, engine: Engine) -> None:
+    from storage.models import Member as MemberRow
+    from storage.models import PendingImport
+
+    join(walk)
+    with Session(engine) as session:
+        member = session.exec(select(MemberRow)).one()
+        old = repo.stage_pending_import(session=session, member=member, filename="旧.docx", data_json="{}")
+        old.created_at = datetime.now(UTC) - timedelta(days=8)
+        repo.stage_pending_import(session=session, member=member, filename="新.docx", data_json="{}")
+        session.commit()
+        old_id = old.id
+    walk.warm_up()
+    with Session(engine) as session:
+        assert [p.filename for p in session.exec(select(PendingImport)).all()] == ["新.docx"]
+    assert texts.IMPORT_GONE in Member(walk, USER).tap(Verb.IMPORT_CONFIRM, str(old_id))
