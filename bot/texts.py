@@ -114,7 +114,7 @@ PARSE_WRONG_COUNT = "这一题需要 {count} 个数字，收到了 {given} 个�
 PARSE_TOO_LONG = "内容太长了，这一题只需要 {count} 个数字。"
 
 # --- the walk ------------------------------------------------------------------------------------
-SAVED = "✅ 已保存 · {done}/{total}"
+SAVED_VALUES = "✅ 已保存：{values} · {done}/{total}"
 SAVED_ROW = "✅ 已保存：{values}（总计 {row_total}） · {done}/{total}"
 SAVED_ZERO = "✅ 已填 0：{rows} · {done}/{total}"
 SAVED_GATE_NONE = "✅ {table}已全部填 0 · {done}/{total}"

@@ -377,7 +377,7 @@ class Walk:
         if q.count > 1 and any(c.sums for c in q.table.columns):
             row_total = format_number(complete_row(q.table, parsed)[-1])
             return self._after_change(ctx, texts.SAVED_ROW, values=screens.values_text(parsed), row_total=row_total)
-        return self._after_change(ctx, texts.SAVED)
+        return self._after_change(ctx, texts.SAVED_VALUES, values=screens.values_text(parsed))  # as it was read
 
     def _prose_chunk(self, ctx: Context, q: Question, draft: str | None, text: str) -> Reply:
         assert q.prose is not None
@@ -483,7 +483,7 @@ class Walk:
             inputs = tuple(carried[i] for i in q.table.input_columns)
             self._store_rows(ctx, q.table, {q.id: inputs})
             self._finish(ctx, q)
-            return self._after_change(ctx, texts.SAVED)
+            return self._after_change(ctx, texts.SAVED_VALUES, values=screens.values_text(inputs))
         return self._stale(ctx)
 
     def _prose_action(self, ctx: Context, q: Question, step: Ask, verb: Verb) -> Reply:
