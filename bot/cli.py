@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
 import logging
 import re
 import sys
@@ -87,6 +88,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     from telegram.error import InvalidToken, NetworkError
 
     from bot.chat.app import build_application
+    from bot.delivery.run import serve
 
     settings = load_settings()
     token = settings.telegram_bot_token.get_secret_value().strip() if settings.telegram_bot_token else ""
@@ -99,7 +101,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     setup_logging(settings, token)
     app = build_application(settings)
     try:
-        app.run_polling(allowed_updates=["message", "callback_query"], drop_pending_updates=False)
+        asyncio.run(serve(app, settings))
     except InvalidToken:
         print(texts.TOKEN_REJECTED, file=sys.stderr)
         return EXIT_UNREADABLE

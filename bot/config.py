@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import socket
 from collections.abc import Callable
 from typing import Annotated
 
@@ -45,6 +47,30 @@ class Settings(BaseSettings):
     # The State Council's holiday notice for a year the calendar packages do not know yet.
     calendar_holidays: str = ""
     calendar_workdays: str = ""
+    # Webhook mode (several bot processes on one PostgreSQL behind a load balancer) instead of long polling.
+    webhook_url: str | None = None  # the public https URL Telegram posts to
+    webhook_secret: SecretStr | None = None  # checked on every request (Telegram's secret_token)
+    webhook_listen: str = "127.0.0.1:8443"  # where this process listens (the load balancer's upstream)
+
+    def instance_name(self) -> str:
+        """This process among several: stable across its restarts, so it takes back what it left unsent."""
+        where = self.webhook_listen if self.webhook_url else "polling"
+        return f"{socket.gethostname()[:20]}@{where}"[:32]
+
+    @field_validator("webhook_secret")
+    @classmethod
+    def _secret_shape(cls, value: SecretStr | None) -> SecretStr | None:
+        """Telegram takes 1-256 characters A-Z, a-z, 0-9, _ and -."""
+        if value is not None and not re.fullmatch(r"[A-Za-z0-9_-]{16,256}", value.get_secret_value()):
+            raise ValueError("16 to 256 characters of A-Z, a-z, 0-9, _ and -")
+        return value
+
+    @field_validator("webhook_listen")
+    @classmethod
+    def _listen_shape(cls, value: str) -> str:
+        if not re.fullmatch(r"[^\s:]*:\d{1,5}", value) and not re.fullmatch(r"\[[0-9a-fA-F:]+\]:\d{1,5}", value):
+            raise ValueError("host:port, e.g. 127.0.0.1:8443")
+        return value
 
     def schedule(self) -> Schedule:
         """The reminder schedule, and the working-day calendar it counts in with the holidays and make-up
@@ -93,6 +119,10 @@ def load_settings() -> Settings:
     try:
         settings = Settings()
         settings.schedule()
+        if settings.webhook_url and settings.webhook_secret is None:
+            raise ValueError(
+                "WEBHOOK_SECRET: required with WEBHOOK_URL (16 to 256 characters of A-Z, a-z, 0-9, _ and -)"
+            )
     except ValidationError as exc:
         first = exc.errors()[0]
         name = ".".join(str(part) for part in first["loc"]).upper()

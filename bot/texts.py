@@ -114,8 +114,8 @@ PARSE_WRONG_COUNT = "这一题需要 {count} 个数字，收到了 {given} 个�
 PARSE_TOO_LONG = "内容太长了，这一题只需要 {count} 个数字。"
 
 # --- the walk ------------------------------------------------------------------------------------
-SAVED_VALUES = "✅ 已保存：{values} · {done}/{total}"
-SAVED_ROW = "✅ 已保存：{values}（总计 {row_total}） · {done}/{total}"
+SAVED_VALUES = "✅ {name}：{values} · {done}/{total}"
+SAVED_ROW = "✅ {name}：{values}（总计 {row_total}） · {done}/{total}"
 SAVED_ZERO = "✅ 已填 0：{rows} · {done}/{total}"
 SAVED_GATE_NONE = "✅ {table}已全部填 0 · {done}/{total}"
 SAVED_PROSE = "✅ 已保存“{name}”（{chars} 字） · {done}/{total}"
@@ -372,3 +372,15 @@ IMPORT_GONE = "这个导入已处理、已取消或已过期（上传后 7 天�
 IMPORT_HINT = "如有上年已发布的报告（Word、网页或网页复制的文字），可以直接发给我，我会读出上年数字和正文供本年使用。"
 BUTTON_IMPORT_CONFIRM = "确认导入"
 BUTTON_IMPORT_CANCEL = "取消"
+
+# --- answers that arrive after the report moved on (a colleague, a late or repeated message) ---
+SAVED_SAME = "✅ {name}：{values}（已保存过，未改动）"
+CONFLICT = "“{name}”已由{who}在 {when} 填为：{theirs}\n您刚才发送的是：{mine}\n\n请选择保留哪一个。"
+BUTTON_KEEP = "保留 {value}"
+BUTTON_OVERWRITE = "改为 {value}"
+KEPT = "好的，“{name}”保留同事填写的内容。"
+KEPT_PROSE = "好的，“{name}”保留同事保存的文字，您的草稿已删除。"
+CHARS = "{chars} 字"
+ANSWER_UNSEEN = "您发送的内容没有保存：当时还没有显示需要回答的问题。请回答下面的问题。"
+GATE_TAKEN = "同事已经开始填写这张表，您的选择没有保存，以免覆盖已填的数字。"
+PROSE_REPEATED = "这段内容已经记录过，没有重复添加（目前共 {chars} 字）。写完请点“完成”。"

@@ -8,7 +8,7 @@ report read back from the database is exactly the report that was stored.
 import datetime as dt
 from enum import StrEnum
 
-from sqlalchemy import BigInteger, Enum, Text, UniqueConstraint
+from sqlalchemy import BigInteger, Enum, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from bot.schema import Level
@@ -69,6 +69,9 @@ class Member(SQLModel, table=True):
     remind_at: str | None = Field(default=None, max_length=5)
     snoozed_until: dt.datetime | None = None
     blocked_at: dt.datetime | None = None
+    # An answer the member sent to a question a colleague had answered meanwhile, held until the member
+    # chooses to keep the colleague's value or overwrite it: {"q": question id, "text": what was sent}.
+    held_answer: str | None = Field(default=None, sa_type=Text)
 
 
 class ReportRow(SQLModel, table=True):
@@ -114,9 +117,10 @@ class Invite(SQLModel, table=True):
 
 
 class ProseDraft(SQLModel, table=True):
-    """A prose answer being written over several messages, until the member taps 完成."""
+    """A prose answer being written over several messages, until the member taps 完成. Each member's
+    draft is their own: two colleagues writing one part do not merge into one text."""
 
-    __table_args__ = (UniqueConstraint("report_id", "field_key"),)
+    __table_args__ = (UniqueConstraint("report_id", "field_key", "updated_by"),)
 
     id: int | None = Field(default=None, primary_key=True)
     report_id: int = Field(foreign_key="report.id", ondelete="CASCADE")
@@ -136,13 +140,48 @@ class Skip(SQLModel, table=True):
     question_id: str = Field(max_length=100)
 
 
-class HandledUpdate(SQLModel, table=True):
-    """Telegram updates already acted on: a repeated delivery after a crash changes nothing twice."""
+class InboxUpdate(SQLModel, table=True):
+    """A Telegram update as received, stored before Telegram is told it arrived (the getUpdates offset
+    moves past it, or the webhook answers 200, only after this row is committed). ``handled_at`` is set in
+    the transaction that acts on it, together with the reply in the outbox: each update acts exactly once."""
 
-    __tablename__ = "handled_update"
+    __tablename__ = "inbox"
+    __table_args__ = (Index("ix_inbox_user_pending", "user_id", "handled_at", "update_id"),)
 
     update_id: int = Field(sa_type=BigInteger, primary_key=True, sa_column_kwargs={"autoincrement": False})
-    handled_at: dt.datetime = Field(default_factory=_now)
+    user_id: int = Field(sa_type=BigInteger)  # whose updates are handled in order (the sender, or the chat)
+    payload: str = Field(sa_type=Text)  # the update's JSON
+    received_at: dt.datetime = Field(default_factory=_now)
+    handled_at: dt.datetime | None = None
+
+
+class OutboxMessage(SQLModel, table=True):
+    """A message to send, stored in the transaction of the change it acknowledges; a sender delivers it
+    (retrying Telegram's errors) and records Telegram's message id. ``kind`` is "message" (text and
+    buttons) or "report" (the report's files, made when they are sent). ``asks`` is the question the
+    message shows: a member's typed answer belongs to the question of the last message delivered before it."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (
+        Index("ix_outbox_chat_pending", "chat_id", "status", "id"),
+        Index("ix_outbox_chat_message", "chat_id", "message_id"),
+        Index("ix_outbox_status_lease", "status", "lease_until"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    update_id: int | None = Field(default=None, sa_type=BigInteger)  # the update it answers
+    chat_id: int = Field(sa_type=BigInteger)
+    kind: str = Field(default="message", max_length=16)
+    text: str = Field(default="", sa_type=Text)
+    buttons_json: str | None = Field(default=None, sa_type=Text)
+    asks: str | None = Field(default=None, max_length=100)
+    status: str = Field(default="pending", max_length=16)  # pending, sent, failed, dropped
+    attempts: int = 0
+    owner: str | None = Field(default=None, max_length=32)  # the process sending it (several may run)
+    lease_until: dt.datetime | None = None  # another process may take it over after this
+    message_id: int | None = Field(default=None, sa_type=BigInteger)
+    created_at: dt.datetime = Field(default_factory=_now)
+    sent_at: dt.datetime | None = None
 
 
 class ReportEvent(SQLModel, table=True):

@@ -24,7 +24,6 @@ from bot.schema import CURRENT, FORMAT_2019, FORMAT_2021, CellShape, Format, Lev
 from storage.models import (
     Agency,
     Answer,
-    HandledUpdate,
     Invite,
     Member,
     MemberRole,
@@ -61,7 +60,7 @@ _STATE = union_all(
         Answer.report_id == bindparam("report_id")
     ),
     select(literal_column("'d'"), ProseDraft.field_key, ProseDraft.text).where(
-        ProseDraft.report_id == bindparam("report_id")
+        ProseDraft.report_id == bindparam("report_id"), ProseDraft.updated_by == bindparam("member")
     ),
     select(literal_column("'s'"), Skip.question_id, cast(null(), String)).where(
         Skip.report_id == bindparam("report_id")
@@ -137,7 +136,9 @@ def _dialect(session: Session) -> str:
 
 _ANSWER_KEYS, _ANSWER_CHANGED = ("report_id", "field_key"), ("value_json", "answered_by", "answered_at")
 _DROP_DRAFT = delete(ProseDraft).where(
-    col(ProseDraft.report_id) == bindparam("report_id"), col(ProseDraft.field_key) == bindparam("field_key")
+    col(ProseDraft.report_id) == bindparam("report_id"),
+    col(ProseDraft.field_key) == bindparam("field_key"),
+    col(ProseDraft.updated_by) == bindparam("by"),
 )
 _UNSKIP = delete(Skip).where(
     col(Skip.report_id) == bindparam("report_id"), col(Skip.question_id).in_(bindparam("ids", expanding=True))
@@ -210,14 +211,18 @@ def get_report(*, session: Session, agency: Agency, year: int) -> ReportRow | No
     return session.exec(_REPORT, params={"agency_id": agency.id, "year": year}).first()
 
 
-def get_or_create_report(*, session: Session, agency: Agency, year: int, fmt: Format = CURRENT) -> ReportRow:
-    """The agency's report of the year, created as an empty draft if it has none yet."""
+def get_or_create_report(
+    *, session: Session, agency: Agency, year: int, fmt: Format = CURRENT, commit: bool = True
+) -> ReportRow:
+    """The agency's report of the year, created as an empty draft if it has none yet (committed at once,
+    unless the caller commits it with the rest of its transaction)."""
     report = get_report(session=session, agency=agency, year=year)
     if report is None:
         # Two members may start the same report at once; the second insert quietly yields to the first.
         insert = _insert(session, ReportRow).values(agency_id=agency.id, year=year, format_id=fmt.id)
         session.exec(insert.on_conflict_do_nothing(index_elements=["agency_id", "year"]))
-        session.commit()
+        if commit:
+            session.commit()
         report = get_report(session=session, agency=agency, year=year)
     assert report is not None
     return report
@@ -275,12 +280,15 @@ def load_report(*, session: Session, report_id: int) -> Report:
     return Report(agency=agency.name, level=agency.level, year=row.year, date=row.date, values=values, format=fmt)
 
 
-def load_state(*, session: Session, agency: Agency, report: ReportRow) -> tuple[Report, frozenset[str], dict[str, str]]:
-    """The report with its answers, the questions skipped and the prose drafts, in one query."""
+def load_state(
+    *, session: Session, agency: Agency, report: ReportRow, member: Member | None = None
+) -> tuple[Report, frozenset[str], dict[str, str]]:
+    """The report with its answers, the questions skipped and the member's own prose drafts, in one query."""
     answers: list[tuple[str, str]] = []
     skipped: set[str] = set()
     drafts: dict[str, str] = {}
-    for kind, key, value in session.connection().execute(_STATE, {"report_id": report.id}):
+    by = member.telegram_user_id if member is not None else None
+    for kind, key, value in session.connection().execute(_STATE, {"report_id": report.id, "member": by}):
         if kind == "a":
             answers.append((key, value))
         elif kind == "d":
@@ -353,14 +361,31 @@ def stage_cursor(*, session: Session, member: Member, editing: str | None, retur
     session.add(member)
 
 
-def stage_draft(*, session: Session, report: ReportRow, field_key: str, text: str, by: int | None) -> None:
-    upsert = _upsert(_dialect(session), ProseDraft, ("report_id", "field_key"), ("text", "updated_by", "updated_at"))
+def stage_draft(*, session: Session, report: ReportRow, field_key: str, text: str, by: int) -> None:
+    """The member's own draft of a prose part (a colleague's draft of the same part is another row)."""
+    upsert = _upsert(_dialect(session), ProseDraft, ("report_id", "field_key", "updated_by"), ("text", "updated_at"))
     row = {"report_id": report.id, "field_key": field_key, "text": text, "updated_by": by, "updated_at": _now()}
     session.connection().execute(upsert, row)
 
 
-def stage_drop_draft(*, session: Session, report: ReportRow, field_key: str) -> None:
-    session.connection().execute(_DROP_DRAFT, {"report_id": report.id, "field_key": field_key})
+def stage_drop_draft(*, session: Session, report: ReportRow, field_key: str, by: int) -> None:
+    session.connection().execute(_DROP_DRAFT, {"report_id": report.id, "field_key": field_key, "by": by})
+
+
+def answered(*, session: Session, report: ReportRow, field_key: str) -> tuple[int | None, datetime, str] | None:
+    """Who gave a field's stored answer and when, with that member's name; None if it has none."""
+    row = session.exec(
+        select(Answer.answered_by, Answer.answered_at, Member.display_name)
+        .outerjoin(
+            Member,
+            (col(Member.telegram_user_id) == col(Answer.answered_by)) & (col(Member.agency_id) == report.agency_id),
+        )
+        .where(Answer.report_id == report.id, Answer.field_key == field_key)
+    ).first()
+    if row is None:
+        return None
+    by, at, name = row
+    return by, at if at.tzinfo else at.replace(tzinfo=UTC), name or ""
 
 
 def stage_skip(*, session: Session, report: ReportRow, question_id: str) -> None:
@@ -370,19 +395,6 @@ def stage_skip(*, session: Session, report: ReportRow, question_id: str) -> None
 
 def stage_unskip(*, session: Session, report: ReportRow, question_ids: list[str]) -> None:
     session.connection().execute(_UNSKIP, {"report_id": report.id, "ids": question_ids})
-
-
-def stage_claim_update(*, session: Session, update_id: int) -> bool:
-    """Record that this update is being acted on; False if it already was (a repeated delivery)."""
-    # RETURNING tells whether the row went in; rowcount is unreliable for ON CONFLICT with psycopg.
-    insert = _upsert(_dialect(session), HandledUpdate, ("update_id",)).returning(HandledUpdate.update_id)
-    return session.connection().execute(insert, {"update_id": update_id, "handled_at": _now()}).first() is not None
-
-
-def forget_handled_updates(*, session: Session, before: datetime) -> None:
-    """Telegram never redelivers an update after a day; older records only take space."""
-    session.exec(delete(HandledUpdate).where(col(HandledUpdate.handled_at) < before))
-    session.commit()
 
 
 # --- finishing and reminding ---------------------------------------------------------------------

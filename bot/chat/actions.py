@@ -31,6 +31,8 @@ class Verb(StrEnum):
     SNOOZE = "sn"  # remind me on the next working day; argument: <agency id>-<year>
     IMPORT_CONFIRM = "ic"  # argument: the pending import's id
     IMPORT_CANCEL = "ix"
+    KEEP = "k"  # keep a colleague's answer given meanwhile; argument: the question
+    OVERWRITE = "o"  # replace it with the member's own
 
 
 @dataclass(frozen=True)

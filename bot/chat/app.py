@@ -24,6 +24,10 @@ from bot.chat import handlers, jobs
 from bot.chat.reminders import Reminders
 from bot.chat.service import Walk
 from bot.config import Settings
+from bot.delivery.database import Database
+from bot.delivery.inbox import Inbox
+from bot.delivery.sender import Sender
+from bot.delivery.turn import set_owner
 from bot.reminders.pacing import Pacer
 from bot.schema import Level
 from storage.db import make_engine, upgrade
@@ -70,6 +74,7 @@ def build_application(
     builder = (
         Application.builder()
         .token(token)
+        .updater(None)  # updates arrive through the inbox (bot/delivery), stored before they are confirmed
         .base_url(f"{settings.telegram_api_url}/bot")
         .base_file_url(f"{settings.telegram_api_url}/file/bot")
         .post_init(_post_init)
@@ -90,6 +95,11 @@ def build_application(
     app.bot_data["walk"] = walk
     app.bot_data["reminders"] = Reminders(walk, schedule, settings.bot_admins)
     app.bot_data["documents"] = asyncio.Semaphore(DOCUMENTS_AT_ONCE)
+    db = Database(engine)
+    sender = Sender(app.bot, db, lambda chat, user, kind: handlers.send_documents(app, chat, user, kind))
+    app.bot_data["db"] = db
+    app.bot_data["inbox"] = Inbox(app, db, sender)
+    set_owner(settings.instance_name())
 
     app.add_handler(CommandHandler("start", handlers.start))
     app.add_handler(CommandHandler("fill", handlers.fill))

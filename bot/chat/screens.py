@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
@@ -22,8 +22,26 @@ MAX_PROSE = 20_000  # characters per prose part: far beyond any real report sect
 
 @dataclass(frozen=True)
 class Screen:
+    """What one message shows. ``asks`` is the question it asks (its id), "" for a step of the walk that
+    asks none (a mismatch to fix, the end), None for anything else (help, status, review)."""
+
     text: str
     buttons: Buttons = field(default_factory=list)
+    asks: str | None = None
+
+    def after(self, text: str) -> Screen:
+        """This screen with ``text`` (an acknowledgement, an error) in front of it."""
+        return replace(self, text=f"{text}\n\n{self.text}")
+
+
+@dataclass
+class Reply:
+    """What an update is answered with: screens in order, and the report's files to make and send after
+    them (``files``: docx, draft or html). ``handled`` is False for an update that was acted on before."""
+
+    screens: list[Screen] = field(default_factory=list)
+    handled: bool = True
+    files: str | None = None
 
 
 def markup_rows(screen: Screen) -> InlineKeyboardMarkup | None:
@@ -185,13 +203,13 @@ def done_screen() -> Screen:
 
 def step_screen(step: Step, progress: Progress, last_year: Report | None = None) -> Screen:
     if isinstance(step, Ask):
-        return ask_screen(step, progress, last_year)
+        return replace(ask_screen(step, progress, last_year), asks=step.question.id)
     if isinstance(step, Fix):
-        return fix_screen(step)
+        return replace(fix_screen(step), asks="")
     if isinstance(step, Skipped):
-        return skipped_screen(step)
+        return replace(skipped_screen(step), asks="")
     assert isinstance(step, Done)
-    return done_screen()
+    return replace(done_screen(), asks="")
 
 
 def previous_question(progress: Progress, current: Question) -> Question | None:

@@ -6,6 +6,8 @@ gate every uploaded file passes.
 
 from __future__ import annotations
 
+import asyncio
+
 from bot import texts
 from bot.importer import Imported, ImportFailed, files, import_report
 
@@ -52,3 +54,11 @@ def as_report(filename: str, data: bytes) -> Imported | None:
 def report_kind(filename: str) -> bool:
     """A file only a report import can use (a web page or a data file)."""
     return filename.lower().endswith((".html", ".htm", ".json"))
+
+
+async def read_upload(filename: str, data: bytes) -> Imported | str:
+    """The upload as a report to import, or else as the text of a prose part (UploadError if neither)."""
+    imported = await asyncio.to_thread(as_report, filename, data)
+    if imported is not None:
+        return imported
+    return await asyncio.to_thread(extract_text, filename, data)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -11,12 +12,15 @@ from sqlalchemy import Engine
 from bot.chat.actions import Verb
 from bot.chat.reminders import Delivery, Reminders
 from bot.chat.service import Walk
+from bot.delivery.turn import Turn
 from bot.reminders.schedule import Schedule
 from bot.schema import Level
 from tests.chat.test_service import Member, complete
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 ADMIN = 42
+
+IDS = itertools.count(500_000)  # update ids of calls outside a Member's sequence
 
 
 class Clock:
@@ -63,7 +67,7 @@ def test_reminders_go_to_unfinished_agencies_once(walk: Walk, reminders: Reminde
     done = join(walk, "乙局", 2)
     busy.tap(Verb.STANDARD, "text.preamble")
     complete(done)
-    walk.finalize(2)
+    walk.finalize(Turn(next(IDS), 2))
     assert reminders.due(clock()) == []  # November: nothing is due yet
     assert reminders.next_wakeup(clock()) == datetime(2026, 12, 1, 9, 30, tzinfo=SHANGHAI)
     clock.set(2026, 12, 1, 9, 30)
@@ -90,7 +94,7 @@ def test_blocked_members_and_members_who_turned_reminders_off_are_skipped(
 ) -> None:
     join(walk, "甲局", 1)
     join(walk, "甲局二", 2)
-    walk.remind(2, "off", "09:30")
+    walk.remind(Turn(next(IDS), 2), "off", "09:30")
     clock.set(2026, 12, 1, 10, 0)
     [first] = [d for d in reminders.due(clock()) if d.recipient == 1]
     assert reminders.claim([first]) == [first]
@@ -101,7 +105,7 @@ def test_blocked_members_and_members_who_turned_reminders_off_are_skipped(
 
 def test_a_member_time_and_a_snooze(walk: Walk, reminders: Reminders, clock: Clock) -> None:
     join(walk, "甲局", 1)
-    walk.remind(1, "08:00", "09:30")
+    walk.remind(Turn(next(IDS), 1), "08:00", "09:30")
     clock.set(2026, 12, 1, 8, 0)
     [kickoff] = [d for d in reminders.due(clock()) if d.recipient == 1]
     send(reminders, [kickoff])
@@ -150,5 +154,5 @@ def test_a_joining_member_s_own_wakeup_needs_only_their_plan(reminders: Reminder
     assert reminders.next_wakeup_of(2, clock()) > clock()  # sent: the next one is days away
     Member(reminders.walk, 2).tap(Verb.STANDARD, "text.preamble")
     complete(Member(reminders.walk, 2))
-    Member(reminders.walk, 2).walk.finalize(2)
+    Member(reminders.walk, 2).walk.finalize(Turn(next(IDS), 2))
     assert reminders.next_wakeup_of(2, clock()) is None  # final: nothing more for this member

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -11,12 +12,15 @@ from sqlmodel import Session, select
 from bot import texts
 from bot.chat.actions import Action, Verb
 from bot.chat.service import Walk, due_year
+from bot.delivery.turn import Turn
 from bot.report.model import Report
 from bot.schema import Level
 from storage import repo
 from storage.models import Invite
 
 USER, OTHER = 1001, 2002
+
+IDS = itertools.count(500_000)  # update ids of calls outside a Member's sequence
 
 
 class Member:
@@ -30,12 +34,12 @@ class Member:
         return self.update_id
 
     def say(self, text: str) -> str:
-        reply = self.walk.answer_text(self.user_id, self._next(), text)
+        reply = self.walk.answer_text(Turn(self._next(), self.user_id), text)
         assert reply is not None
         return "\n".join(s.text for s in reply.screens)
 
     def tap(self, verb: Verb, arg: str = "") -> str:
-        reply = self.walk.act(self.user_id, self._next(), Action(verb, arg))
+        reply = self.walk.act(Turn(self._next(), self.user_id), Action(verb, arg))
         assert reply is not None
         return "\n".join(s.text for s in reply.screens)
 
@@ -97,9 +101,9 @@ def test_a_repeated_update_changes_nothing(walk: Walk) -> None:
     member = join(walk)
     to_table_two(member)
     member.tap(Verb.ZERO, "proactive.regulations")
-    reply = walk.answer_text(USER, 777, "3")
+    reply = walk.answer_text(Turn(777, USER), "3")
     assert reply is not None and reply.handled and "行政处罚" in reply.screens[0].text
-    again = walk.answer_text(USER, 777, "3")  # the same update delivered again after a crash
+    again = walk.answer_text(Turn(777, USER), "3")  # the same update delivered again after a crash
     assert again is not None and not again.handled
     report = member.report()
     assert report.row("proactive.licensing") == (3,)
@@ -133,7 +137,7 @@ def test_back_goes_to_the_previous_question_and_the_walk_resumes(walk: Walk) -> 
     member.tap(Verb.ZERO, "proactive.regulations")
     assert "行政规范性文件" in member.tap(Verb.BACK, "proactive.licensing").split("\n")[1]
     answered = member.say("1 0 1")  # 行政规范性文件 answered again
-    assert "已保存" in answered and "行政许可" in answered  # and the walk goes on where it was
+    assert "✅ 行政规范性文件：1 0 1" in answered and "行政许可" in answered  # and the walk goes on where it was
     assert member.report().row("proactive.normative_docs") == (1, 0, 1)
     assert member.report().row("proactive.regulations") == (0, 0, 0)
 
@@ -207,8 +211,8 @@ def test_agencies_never_see_each_other(walk: Walk) -> None:
     second = join(walk, OTHER, "乙局")
     first.tap(Verb.STANDARD, "text.preamble")
     assert second.report().agency == "乙局" and second.report().values == {}
-    assert walk.current(3003) is None and walk.answer_text(3003, 1, "3") is None
-    assert walk.act(3003, 2, Action(Verb.CONTINUE)) is None and walk.report_data(3003) is None
+    assert walk.show(Turn(0, 3003)) is None and walk.answer_text(Turn(1, 3003), "3") is None
+    assert walk.act(Turn(2, 3003), Action(Verb.CONTINUE)) is None and walk.report_data(3003) is None
 
 
 def test_an_undated_report_is_dated_today(walk: Walk) -> None:
@@ -238,15 +242,16 @@ def complete(member: Member) -> None:
 
 def test_finalize_needs_no_errors_then_the_report_is_read_only_until_reopened(walk: Walk, engine: Engine) -> None:
     member = join(walk)
-    blocked = walk.finalize(USER)
-    assert blocked is not None and "改正后才能定稿" in blocked.text and "CELL-FILLED" in blocked.text
+    blocked = walk.finalize(Turn(next(IDS), USER))
+    assert blocked is not None and "改正后才能定稿" in blocked.screens[0].text
+    assert "CELL-FILLED" in blocked.screens[0].text
     complete(member)
-    done = walk.finalize(USER)
-    assert done is not None and "报告已定稿" in done.text
+    done = walk.finalize(Turn(next(IDS), USER))
+    assert done is not None and "报告已定稿" in done.screens[0].text
     assert member.report().date == walk.today()
     assert "不能再修改" in member.say("3") and "不能再修改" in member.tap(Verb.CONTINUE)
-    assert "已于" in walk.finalize(USER).text  # type: ignore[union-attr]
-    assert "重新打开" in walk.reopen(USER).text  # type: ignore[union-attr]
+    assert "已于" in walk.finalize(Turn(next(IDS), USER)).screens[0].text  # type: ignore[union-attr]
+    assert "重新打开" in walk.reopen(Turn(next(IDS), USER)).screens[0].text  # type: ignore[union-attr]
     assert "现在没有需要回答的问题" in member.say("3")
     with Session(engine) as session:
         row = repo.get_report(session=session, agency=repo.agencies(session=session)[0], year=member.report().year)
@@ -259,11 +264,11 @@ def test_finalize_needs_no_errors_then_the_report_is_read_only_until_reopened(wa
 
 def test_reminder_settings(walk: Walk) -> None:
     join(walk)
-    assert "当前：已打开，09:30" in walk.remind(USER, "", "09:30").text  # type: ignore[union-attr]
-    assert walk.remind(USER, "off", "09:30").text == texts.REMIND_OFF  # type: ignore[union-attr]
-    assert "08:05" in walk.remind(USER, "8：05", "09:30").text  # type: ignore[union-attr]
-    assert "当前：已打开，08:05" in walk.remind(USER, "25:00", "09:30").text  # type: ignore[union-attr]
-    assert walk.remind(OTHER, "off", "09:30") is None
+    assert "当前：已打开，09:30" in walk.remind(Turn(next(IDS), USER), "", "09:30").screens[0].text  # type: ignore[union-attr]
+    assert walk.remind(Turn(next(IDS), USER), "off", "09:30").screens[0].text == texts.REMIND_OFF  # type: ignore[union-attr]
+    assert "08:05" in walk.remind(Turn(next(IDS), USER), "8：05", "09:30").screens[0].text  # type: ignore[union-attr]
+    assert "当前：已打开，08:05" in walk.remind(Turn(next(IDS), USER), "25:00", "09:30").screens[0].text  # type: ignore[union-attr]
+    assert walk.remind(Turn(next(IDS), OTHER), "off", "09:30") is None
 
 
 def test_copying_last_years_problems_is_flagged_when_saved(walk: Walk, engine: Engine) -> None:
@@ -279,41 +284,41 @@ def test_copying_last_years_problems_is_flagged_when_saved(walk: Walk, engine: E
 
 
 def test_start_up_forgets_old_handled_updates(walk: Walk, engine: Engine) -> None:
-    from storage.models import HandledUpdate
+    from storage.models import InboxUpdate
 
     member = join(walk)
     member.tap(Verb.STANDARD, "text.preamble")
     with Session(engine) as session:
-        old = session.exec(select(HandledUpdate)).first()
+        old = session.exec(select(InboxUpdate)).first()
         assert old is not None
         old.handled_at = datetime.now(UTC) - timedelta(days=3)
         session.add(old)
         session.commit()
     walk.warm_up()
     with Session(engine) as session:
-        assert session.exec(select(HandledUpdate)).all() == []
+        assert session.exec(select(InboxUpdate)).all() == []
 
 
 def test_start_joins_greets_and_shows_the_step_in_one_go(walk: Walk) -> None:
-    assert walk.start(user_id=USER, display_name="小李", code=None) is None  # a stranger
-    refused = walk.start(user_id=USER, display_name="小李", code="nonsense")
+    assert walk.start(Turn(next(IDS), USER), display_name="小李", code=None) is None  # a stranger
+    refused = walk.start(Turn(next(IDS), USER), display_name="小李", code="nonsense")
     assert refused is not None and [s.text for s in refused.screens] == [texts.INVITE_INVALID]
     code, _ = walk.invite(name="某市某局", level=Level.DEPARTMENT, created_by=None)
-    joined = walk.start(user_id=USER, display_name="小李", code=code)
+    joined = walk.start(Turn(next(IDS), USER), display_name="小李", code=code)
     assert joined is not None and len(joined.screens) == 2
     assert joined.screens[0].text.startswith("您好，小李！您已加入“某市某局”") and "开篇说明" in joined.screens[1].text
     Member(walk, USER).tap(Verb.STANDARD, "text.preamble")
-    back = walk.start(user_id=USER, display_name="小李", code=None)
+    back = walk.start(Turn(next(IDS), USER), display_name="小李", code=None)
     assert back is not None and "您是“某市某局”的填报人员" in back.screens[0].text
     assert "总体情况概述" in back.screens[1].text
-    again = walk.start(user_id=USER, display_name="小李", code=code)  # the used invite, by its own user
+    again = walk.start(Turn(next(IDS), USER), display_name="小李", code=code)  # the used invite, by its own user
     assert again is not None and again.screens[0].text == texts.INVITE_ALREADY.format(agency="某市某局")
 
 
 def test_the_start_up_rehearsal_walks_everything_and_stores_nothing(walk: Walk, engine: Engine) -> None:
-    from storage.models import Agency, Answer, HandledUpdate, Member, ProseDraft, ReportRow, Skip
+    from storage.models import Agency, Answer, InboxUpdate, Member, ProseDraft, ReportRow, Skip
 
-    tables = (Agency, Member, ReportRow, Answer, ProseDraft, Skip, HandledUpdate)
+    tables = (Agency, Member, ReportRow, Answer, ProseDraft, Skip, InboxUpdate)
     done, total = walk.warm_up()
     assert done == total > 40
     with Session(engine) as session:
