@@ -372,3 +372,6 @@ IMPORT_GONE = "这个导入已处理、已取消或已过期（上传后 7 天�
 IMPORT_HINT = "如有上年已发布的报告（Word、网页或网页复制的文字），可以直接发给我，我会读出上年数字和正文供本年使用。"
 BUTTON_IMPORT_CONFIRM = "确认导入"
 BUTTON_IMPORT_CANCEL = "取消"
+
+# --- hostile input and uploads ---
+PARSE_COUNT_MAGNITUDE = "“{token}”：这一栏是件数，请填写整数，不要带“{unit}”。例如 3万 请写 30000。"
