@@ -375,3 +375,5 @@ BUTTON_IMPORT_CANCEL = "取消"
 
 # --- hostile input and uploads ---
 PARSE_COUNT_MAGNITUDE = "“{token}”：这一栏是件数，请填写整数，不要带“{unit}”。例如 3万 请写 30000。"
+FILE_TOO_DEEP = "文件结构嵌套过深（超过 {limit} 层），不是年度报告数据文件，已拒绝"
+FILE_NUMBER_TOO_LONG = "文件中的数字“{number}”过长（超过 {limit} 位），不是年度报告中的数字，已拒绝"
