@@ -379,3 +379,6 @@ FILE_TOO_DEEP = "文件结构嵌套过深（超过 {limit} 层），不是年度
 FILE_NUMBER_TOO_LONG = "文件中的数字“{number}”过长（超过 {limit} 位），不是年度报告中的数字，已拒绝"
 IMPORT_ZIP_MEMBER = "文件中的“{name}”解压后过大，可能是恶意文件，已拒绝"
 IMPORT_CHARSET = "文件编码（{charset}）不受支持，请另存为 UTF-8 或 GBK 后再发送"
+UPLOAD_TIMEOUT = "文件太复杂，无法在限定时间（{seconds} 秒）内读取，已拒绝。请另存为普通的 .docx 或 .txt 后再发送。"
+UPLOAD_OUT_OF_MEMORY = "文件太复杂，读取所需的内存超过上限，已拒绝。请另存为普通的 .docx 或 .txt 后再发送。"
+UPLOAD_FAILED = "读取这个文件时出错，已拒绝。请另存为普通的 .docx 或 .txt 后再发送。"
