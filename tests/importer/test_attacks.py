@@ -23,6 +23,8 @@ from bot.chat import uploads
 from bot.chat.uploads import UploadError, read_upload
 from bot.importer import ImportFailed, files, import_report, sandbox
 from bot.importer.read import Imported
+from bot.render.docx import render_docx
+from bot.report.model import Report
 
 T = TypeVar("T")
 MB = 1024 * 1024
@@ -140,8 +142,12 @@ def test_ten_megabytes_of_gb18030_text_are_read() -> None:
     assert isinstance(text, str) and text.startswith(line.strip())
 
 
-def test_a_published_report_comes_back_with_this_process_formats(seed_text: str) -> None:
-    imported = _within(5, read_upload("年报.txt", seed_text.encode()))
+@pytest.mark.parametrize("kind", ["txt", "docx"])
+def test_a_published_report_comes_back_with_this_process_formats(
+    kind: str, seed_text: str, seed_report: Report
+) -> None:
+    data = seed_text.encode() if kind == "txt" else render_docx(seed_report)
+    imported = _within(5, read_upload(f"年报.{kind}", data))
     assert isinstance(imported, Imported)
     assert imported.report.format is uploads.FORMATS[imported.report.format.id]
     assert imported.report.agency == "绥芬河市文体广电和旅游局"
