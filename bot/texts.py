@@ -384,3 +384,13 @@ CHARS = "{chars} 字"
 ANSWER_UNSEEN = "您发送的内容没有保存：当时还没有显示需要回答的问题。请回答下面的问题。"
 GATE_TAKEN = "同事已经开始填写这张表，您的选择没有保存，以免覆盖已填的数字。"
 PROSE_REPEATED = "这段内容已经记录过，没有重复添加（目前共 {chars} 字）。写完请点“完成”。"
+
+# --- hostile input and uploads ---
+PARSE_COUNT_MAGNITUDE = "“{token}”：这一栏是件数，请填写整数，不要带“{unit}”。例如 3万 请写 30000。"
+FILE_TOO_DEEP = "文件结构嵌套过深（超过 {limit} 层），不是年度报告数据文件，已拒绝"
+FILE_NUMBER_TOO_LONG = "文件中的数字“{number}”过长（超过 {limit} 位），不是年度报告中的数字，已拒绝"
+IMPORT_ZIP_MEMBER = "文件中的“{name}”解压后过大，可能是恶意文件，已拒绝"
+IMPORT_CHARSET = "文件编码（{charset}）不受支持，请另存为 UTF-8 或 GBK 后再发送"
+UPLOAD_TIMEOUT = "文件太复杂，无法在限定时间（{seconds} 秒）内读取，已拒绝。请另存为普通的 .docx 或 .txt 后再发送。"
+UPLOAD_OUT_OF_MEMORY = "文件太复杂，读取所需的内存超过上限，已拒绝。请另存为普通的 .docx 或 .txt 后再发送。"
+UPLOAD_FAILED = "读取这个文件时出错，已拒绝。请另存为普通的 .docx 或 .txt 后再发送。"

@@ -1,11 +1,14 @@
 """What a button does, packed into Telegram's 64-byte callback data as ``verb:argument``.
 
 Buttons that answer a question carry that question's id, so a tap from an old message (or a second
-tap) is recognised as stale instead of acting on whatever question is current now.
+tap) is recognised as stale instead of acting on whatever question is current now. Callback data
+comes back from the client as it pleases: each verb's argument must have the shape this bot gives it,
+or the data decodes to None (a stale button) and reaches no handler.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -35,6 +38,28 @@ class Verb(StrEnum):
     OVERWRITE = "o"  # replace it with the member's own
 
 
+MAX_DATA = 64  # bytes: Telegram's limit on callback data
+# Field keys (text.preamble, applications.new), gate:T3, table ids (T3, T2-1): ASCII, at most 60.
+ID = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.:-]{0,59}")
+POSITIVE = re.compile(r"[1-9][0-9]{0,17}")
+SECTION = re.compile(r"[一二三四五六七八九十]{0,2}")  # a section's number; "" for the whole report
+# Verbs whose argument is a question's id, or the id of the table the question is in.
+ID_VERBS = (
+    *(Verb.ZERO, Verb.ZERO_ONE, Verb.SKIP, Verb.BACK, Verb.DONE, Verb.REUSE, Verb.STANDARD, Verb.EDIT),
+    *(Verb.EDIT_FROM_REVIEW, Verb.GATE_NONE, Verb.GATE_SOME, Verb.FIX_LATER, Verb.FIX_RESULTS),
+)
+ARGUMENTS: dict[Verb, re.Pattern[str]] = {
+    **dict.fromkeys(ID_VERBS, ID),
+    Verb.CONTINUE: SECTION,
+    Verb.REVIEW: SECTION,
+    Verb.REPORT: re.compile(r"docx|draft|html|preview"),
+    Verb.STATUS: re.compile(r""),
+    Verb.SNOOZE: re.compile(r"[1-9][0-9]{0,17}-[0-9]{4}"),  # <agency id>-<year>
+    Verb.IMPORT_CONFIRM: POSITIVE,  # the pending import's id
+    Verb.IMPORT_CANCEL: POSITIVE,
+}
+
+
 @dataclass(frozen=True)
 class Action:
     verb: Verb
@@ -42,17 +67,18 @@ class Action:
 
     def encode(self) -> str:
         data = f"{self.verb.value}:{self.arg}"
-        if len(data.encode()) > 64:
+        if len(data.encode()) > MAX_DATA:
             raise ValueError(f"callback data too long: {data}")
         return data
 
 
 def decode(data: str | None) -> Action | None:
-    """None for anything this bot did not produce (or an older version with other verbs)."""
-    if not data or ":" not in data:
+    """None for anything this bot did not produce (an older version with other verbs, or forged data)."""
+    if not isinstance(data, str) or ":" not in data or len(data) > MAX_DATA:
         return None
-    verb, arg = data.split(":", 1)
+    name, arg = data.split(":", 1)
     try:
-        return Action(Verb(verb), arg)
+        verb = Verb(name)
     except ValueError:
         return None
+    return Action(verb, arg) if ARGUMENTS[verb].fullmatch(arg) else None

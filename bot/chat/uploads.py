@@ -1,22 +1,37 @@
 """What an upload is: a published report (to import), or the text of a prose part (.txt or .docx).
 
 The checks themselves (size, zip bomb, file signature, text encoding) are bot.importer.files, the one
-gate every uploaded file passes.
+gate every uploaded file passes. The bot reads an upload with ``read_upload``, which does all of the
+reading in a child process within a time and a memory limit (bot.importer.sandbox).
 """
 
 from __future__ import annotations
 
-import asyncio
+import logging
+from dataclasses import dataclass
+from multiprocessing.reduction import ForkingPickler
 
 from bot import texts
-from bot.importer import Imported, ImportFailed, files, import_report
+from bot.importer import Imported, ImportFailed, files, import_report, sandbox
+from bot.schema import FORMAT_2019, FORMAT_2021, Format
+
+log = logging.getLogger(__name__)
 
 TEXT_SUFFIXES = (".txt",)
 DOCX_SUFFIXES = (".docx",)
+FORMATS = {fmt.id: fmt for fmt in (FORMAT_2021, FORMAT_2019)}
 
 
 class UploadError(Exception):
     """The file cannot be used; the message says why, in Chinese."""
+
+
+def _format(format_id: str) -> Format:
+    return FORMATS[format_id]
+
+
+# A report read in the child process comes back with the parent's own format objects, not copies.
+ForkingPickler.register(Format, lambda fmt: (_format, (fmt.id,)))
 
 
 def accepted(filename: str) -> bool:
@@ -45,10 +60,12 @@ def as_report(filename: str, data: bytes) -> Imported | None:
         imported = import_report(filename, data)
     except ImportFailed:
         return None
-    has_tables = any(
-        isinstance(value, tuple) and any(c is not None for c in value) for value in imported.report.values.values()
-    )
-    return imported if has_tables else None
+    return imported if _has_tables(imported) else None
+
+
+def _has_tables(imported: Imported) -> bool:
+    values = imported.report.values.values()
+    return any(isinstance(value, tuple) and any(c is not None for c in value) for value in values)
 
 
 def report_kind(filename: str) -> bool:
@@ -56,9 +73,37 @@ def report_kind(filename: str) -> bool:
     return filename.lower().endswith((".html", ".htm", ".json"))
 
 
-async def read_upload(filename: str, data: bytes) -> Imported | str:
-    """The upload as a report to import, or else as the text of a prose part (UploadError if neither)."""
-    imported = await asyncio.to_thread(as_report, filename, data)
-    if imported is not None:
-        return imported
-    return await asyncio.to_thread(extract_text, filename, data)
+@dataclass(frozen=True)
+class _Refused:
+    message: str
+
+
+def _read(filename: str, data: bytes) -> Imported | str | _Refused:
+    """The upload as a report to import, else as prose, else why not (what the child process runs).
+
+    A page or a data file only an import can use: when that fails, the import's reason is the answer.
+    """
+    try:
+        if not report_kind(filename):
+            return as_report(filename, data) or extract_text(filename, data)
+        imported = import_report(filename, data)
+    except (UploadError, ImportFailed) as exc:
+        return _Refused(str(exc))
+    return imported if _has_tables(imported) else _Refused(texts.UPLOAD_WRONG_KIND)
+
+
+async def read_upload(filename: str, data: bytes, limits: sandbox.Limits = sandbox.LIMITS) -> Imported | str:
+    """The upload as a published report to import, else the prose text it holds; UploadError, with a
+    message to show, for a file refused or too costly to read. Never blocks the event loop."""
+    try:
+        outcome = await sandbox.run(_read, filename, data, limits=limits)
+    except sandbox.TimedOut:
+        raise UploadError(texts.UPLOAD_TIMEOUT.format(seconds=round(limits.seconds))) from None
+    except sandbox.OutOfMemory:
+        raise UploadError(texts.UPLOAD_OUT_OF_MEMORY) from None
+    except sandbox.Crashed as exc:
+        log.error("reading upload %r failed: %s", filename, exc)
+        raise UploadError(texts.UPLOAD_FAILED) from None
+    if isinstance(outcome, _Refused):
+        raise UploadError(outcome.message)
+    return outcome

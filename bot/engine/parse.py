@@ -2,7 +2,8 @@
 
 Accepts full-width digits, Chinese numerals (三, 十二, 一百零五), a trailing unit (件, 个, 万元), and
 spaces, commas, 、 or ； between numbers. Refuses negatives, fractions of a count, absurd sizes, and
-the wrong number of values, each with a message that says what to send instead.
+the wrong number of values, each with a message that says what to send instead. Only an amount is
+written in 万元: a count is whole items, so "3万" or "3.0" in a count row is refused, never read as 3.
 """
 
 from __future__ import annotations
@@ -16,7 +17,10 @@ from bot.report.numbers import normalize, parse_number
 from bot.schema import NumberKind
 
 SEPARATORS = re.compile(r"[\s,，、;；/|]+")
-UNIT = re.compile(r"(?:件|个|份|条|次|项|万元|万)$")
+COUNT_UNIT = re.compile(r"(?:件|个|份|条|次|项)$")
+AMOUNT_UNIT = re.compile(r"(?:万元|万)$")  # the unit amounts are asked in
+# Arabic digits with a magnitude after them (3万, 1.2千, 5百万, 2亿, 3k, 3w): a count cannot be read from it.
+MAGNITUDE = re.compile(r"\d[\d.]*\s*((?:百万|千万|万|千|百|亿|[kKwW])元?)")
 NOTHING = {"无", "没有", "均为0", "全部为0", "都是0", "全是0", "全0"}  # the whole row is 0
 MAX_TEXT = 500  # a row answer is a handful of numbers; anything longer is not one
 
@@ -27,11 +31,17 @@ class ParseError:
 
 
 def _one(token: str, kind: NumberKind) -> Decimal | ParseError:
-    token = UNIT.sub("", token)
+    token = COUNT_UNIT.sub("", token) if kind.is_integer else AMOUNT_UNIT.sub("", token)
     if token.startswith(("-", "负", "−")):
         return ParseError(texts.PARSE_NEGATIVE.format(token=token))
-    if kind.is_integer and token.endswith("元"):
-        return ParseError(texts.PARSE_NOT_A_NUMBER.format(token=token))
+    if kind.is_integer:
+        magnitude = MAGNITUDE.search(token)
+        if magnitude:
+            return ParseError(texts.PARSE_COUNT_MAGNITUDE.format(token=token, unit=magnitude.group(1)))
+        if "." in token:
+            return ParseError(texts.PARSE_NOT_INTEGER.format(token=token))
+        if token.endswith("元"):
+            return ParseError(texts.PARSE_NOT_A_NUMBER.format(token=token))
     value = parse_number(token)
     if value is None:
         return ParseError(texts.PARSE_NOT_A_NUMBER.format(token=token))

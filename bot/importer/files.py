@@ -1,10 +1,14 @@
 """What may be opened at all: the suffix, the size, the text encoding, and a .docx checked before unpacking.
 
 This is the one gate for every file a person hands over (a report to import, prose uploaded in the
-chat). A .docx is a zip archive: its central directory states each entry's size, so a zip bomb is
-refused from that directory alone, before python-docx inflates anything. Python's zipfile never
-inflates an entry beyond its stated size (it stops there and fails the CRC check), so an archive that
-understates its sizes cannot slip through either.
+chat). A .docx is a zip archive: its central directory states each entry's size, so an obvious zip
+bomb is refused from that directory alone. The directory is the sender's claim, not a fact: before
+python-docx opens the archive, every entry is inflated in small chunks and the bytes that actually
+come out are counted, per entry and in total, stopping at the first chunk past a limit.
+
+Text is read only in the encodings people save Chinese text in: UTF-8, GB18030 (which covers GBK and
+GB2312) and UTF-16 with a byte order mark. A page that declares anything else is refused: Python
+knows codecs (punycode, utf-7…) that take minutes on a crafted megabyte.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+import zlib
 from enum import StrEnum
 
 import docx
@@ -22,6 +27,8 @@ from bot import texts
 MAX_BYTES = 10 * 1024 * 1024
 MAX_ENTRIES = 1000
 MAX_UNPACKED = 50 * 1024 * 1024  # a report unpacks to a few MB at most: more is a zip bomb
+MAX_MEMBER = 20 * 1024 * 1024  # one entry: the body of a long report is 1 MB, a photo a few MB
+CHUNK = 256 * 1024
 MAX_RATIO = 200  # XML compresses ~10:1; an entry inflating far more than that is built to
 RATIO_FLOOR = 1024 * 1024  # small entries may compress arbitrarily well without harm
 
@@ -83,6 +90,26 @@ def _check_archive(data: bytes) -> None:
             raise _unreadable(texts.IMPORT_ZIP_RATIO.format(name=info.filename))
     if "word/document.xml" not in {i.filename for i in infos}:
         raise _unreadable(texts.IMPORT_NOT_DOCX)
+    _inflate_counting(data, infos)
+
+
+def _inflate_counting(data: bytes, infos: list[zipfile.ZipInfo]) -> None:
+    """Inflate every entry, counting what comes out; refuse past MAX_MEMBER or MAX_UNPACKED in total."""
+    total = 0
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            for info in infos:
+                size = 0
+                with archive.open(info) as entry:
+                    while chunk := entry.read(CHUNK):
+                        size += len(chunk)
+                        total += len(chunk)
+                        if size > MAX_MEMBER:
+                            raise _unreadable(texts.IMPORT_ZIP_MEMBER.format(name=info.filename))
+                        if total > MAX_UNPACKED:
+                            raise _unreadable(texts.IMPORT_ZIP_UNPACKED.format(limit=MAX_UNPACKED // 1024 // 1024))
+    except (zipfile.BadZipFile, zlib.error, EOFError, RuntimeError, NotImplementedError, ValueError, OSError):
+        raise _unreadable(texts.IMPORT_NOT_DOCX) from None  # damaged, encrypted, or sizes that lie
 
 
 def open_docx(data: bytes) -> Document:
@@ -96,26 +123,35 @@ def open_docx(data: bytes) -> Document:
 
 
 CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_-]+)""", re.IGNORECASE)
-# Labels that pages declare for what is in fact a subset of GB18030.
-GB_FAMILY = {"gb2312", "gbk", "gb_2312-80", "x-gbk", "cp936"}
+# The labels a page may declare, and the codec that reads each: GB2312 and GBK are subsets of GB18030,
+# ASCII of UTF-8. UTF-16 is read only from its byte order mark.
+CHARSETS = {
+    **dict.fromkeys(("utf-8", "utf8", "us-ascii", "ascii"), "utf-8-sig"),
+    **dict.fromkeys(("gb18030", "gb2312", "gbk", "gb_2312-80", "x-gbk", "cp936", "euc-cn", "x-euc-cn"), "gb18030"),
+    **dict.fromkeys(("utf-16", "utf-16le", "utf-16be", "unicode"), "utf-16"),
+}
 
 
 def decode_text(data: bytes, declared: str | None = None) -> str:
-    """Text in UTF-8 (with or without BOM), UTF-16 with BOM, or GB18030 (which covers GBK and GB2312)."""
+    """Text in UTF-8 (with or without BOM), UTF-16 with BOM, or GB18030 (which covers GBK and GB2312).
+
+    ``declared`` is the charset a page names: tried first, and refused when it is none of these.
+    """
     check_size(data)
+    if declared and declared.lower() not in CHARSETS:
+        raise _unreadable(texts.IMPORT_CHARSET.format(charset=declared[:40]))
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         encodings = ["utf-16"]
     elif b"\x00" in data:
         raise _unreadable(texts.IMPORT_BINARY)
+    elif declared and CHARSETS[declared.lower()] == "gb18030":
+        encodings = ["gb18030", "utf-8-sig"]  # short GBK text may happen to be valid UTF-8 too
     else:
         encodings = ["utf-8-sig", "gb18030"]
-    if declared:
-        declared = "gb18030" if declared.lower() in GB_FAMILY else declared.lower()
-        encodings.insert(0, declared)
     for encoding in encodings:
         try:
             return data.decode(encoding)
-        except (UnicodeDecodeError, LookupError):
+        except UnicodeDecodeError:
             continue
     raise _unreadable(texts.IMPORT_ENCODING)
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import difflib
 import json
 import math
+import re
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -19,6 +20,14 @@ from typing import Any
 from bot import texts
 from bot.report.model import Cell, Report, RowValue, Value
 from bot.schema import CURRENT, CellShape, Format, Level, Table
+
+# A report nests four levels deep and its numbers have a few digits. A file built to exhaust the
+# parser (100,000 brackets deep: RecursionError; a 100,000-digit number: ValueError, or an int the
+# size of memory from 1e999999999) is refused before or while it is parsed.
+MAX_DEPTH = 64
+MAX_DIGITS = 30
+# A string (to its end when unterminated, so that scanning stays linear), or one bracket.
+_STRUCTURE = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"?|[\[\]{}]', re.DOTALL)
 
 
 @dataclass(frozen=True)
@@ -175,13 +184,59 @@ def from_document(doc: Any, fmt: Format = CURRENT) -> Report:
     return Report(agency=agency, level=level, year=year, date=signed, values=values, format=fmt)
 
 
-def loads(text: str, fmt: Format = CURRENT) -> Report:
+class _NumberTooLong(Exception):
+    pass
+
+
+def _too_deep(text: str) -> bool:
+    """True when brackets outside strings nest deeper than MAX_DEPTH (counted without parsing)."""
+    depth = 0
+    for match in _STRUCTURE.finditer(text):
+        token = match.group()
+        if token in ("[", "{"):
+            depth += 1
+            if depth > MAX_DEPTH:
+                return True
+        elif token in ("]", "}"):
+            depth -= 1
+            if depth < 0:
+                return False  # not JSON: the parser says where
+    return False
+
+
+def _int(literal: str) -> int:
+    if len(literal.lstrip("-")) > MAX_DIGITS:
+        raise _NumberTooLong(literal)
+    return int(literal)
+
+
+def _decimal(literal: str) -> Decimal:
+    mantissa, _, exponent = literal.lower().partition("e")
+    if sum(c.isdigit() for c in mantissa) > MAX_DIGITS or len(exponent) > 4:
+        raise _NumberTooLong(literal)
+    value = Decimal(literal)
+    if abs(value.adjusted()) > MAX_DIGITS:  # 1e999999 is short to write and a million digits to hold
+        raise _NumberTooLong(literal)
+    return value
+
+
+def parse_json(text: str) -> Any:
+    """Parsed JSON (floats as Decimal), or DataFileError for a file that is not JSON or is built to
+    exhaust the parser. The one way a data file from outside is parsed."""
+    if _too_deep(text):
+        raise DataFileError([Problem("", texts.FILE_TOO_DEEP.format(limit=MAX_DEPTH))])
     try:
-        doc = json.loads(text, parse_float=Decimal)
+        return json.loads(text, parse_int=_int, parse_float=_decimal)
     except json.JSONDecodeError as exc:
         message = texts.FILE_BAD_JSON.format(line=exc.lineno, column=exc.colno, reason=exc.msg)
         raise DataFileError([Problem("", message)]) from None
-    return from_document(doc, fmt)
+    except _NumberTooLong as exc:
+        shown = str(exc) if len(str(exc)) <= 40 else str(exc)[:20] + "…"
+        raise DataFileError([Problem("", texts.FILE_NUMBER_TOO_LONG.format(number=shown, limit=MAX_DIGITS))]) from None
+
+
+def loads(text: str, fmt: Format = CURRENT) -> Report:
+    return from_document(parse_json(text), fmt)
 
 
 def load(path: str | Path, fmt: Format = CURRENT) -> Report:

@@ -40,6 +40,7 @@ def test_last_years_report_is_imported_and_carried_forward(server: FakeBotApi, b
         await chat.expect("✅ 已保存 2025 年度报告")
         await skip_to_table_three(chat, preamble="沿用上年内容")  # the preamble, offered from last year
         await chat.click("有")
+        await chat.expect("一、本年新收")  # a person answers the row once it is shown
         await chat.send("0")
         offer = await chat.expect("上年报告“四、结转下年度继续办理”为：2 0 0 0 0 0（总计 2）")
         assert "沿用：2 0 0 0 0 0" in offer.button_texts

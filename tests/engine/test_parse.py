@@ -72,3 +72,46 @@ def test_refused_with_a_reason(text: str, count: int, kind, says: str) -> None: 
 )
 def test_chinese_numerals(numeral: str, value: int) -> None:
     assert parse_chinese_integer(numeral) == value
+
+
+@pytest.mark.parametrize(
+    ("text", "unit"),
+    [
+        ("3万", "万"),
+        ("3万件", "万"),
+        ("３万", "万"),
+        ("3.5万", "万"),
+        ("3万元", "万元"),
+        ("2千", "千"),
+        ("5百万", "百万"),
+        ("1亿", "亿"),
+        ("3w", "w"),
+        ("３Ｋ", "K"),
+        ("3万五千", "万"),
+    ],
+)
+def test_a_count_with_a_magnitude_is_refused_not_read_as_its_digits(text: str, unit: str) -> None:
+    result = parse_numbers(text, 1, COUNT)
+    assert isinstance(result, ParseError)
+    assert f"这一栏是件数，请填写整数，不要带“{unit}”" in result.message
+
+
+def test_a_magnitude_in_any_position_of_a_row_is_refused() -> None:
+    result = parse_numbers("1 2 3万 0 0 0", 6, COUNT)
+    assert isinstance(result, ParseError) and "不要带“万”" in result.message
+
+
+@pytest.mark.parametrize("text", ["3.0", "1.5件", "０.５"])
+def test_a_count_with_a_decimal_point_is_refused(text: str) -> None:
+    result = parse_numbers(text, 1, COUNT)
+    assert isinstance(result, ParseError) and "不是整数" in result.message
+
+
+@pytest.mark.parametrize(("text", "value"), [("三万", 30000), ("两千", 2000), ("一百零五件", 105), ("十二", 12)])
+def test_chinese_numerals_with_their_own_magnitudes_stay_counts(text: str, value: int) -> None:
+    assert parse_numbers(text, 1, COUNT) == (value,)
+
+
+@pytest.mark.parametrize(("text", "value"), [("3万", "3"), ("3万元", "3"), ("３.５万元", "3.5"), ("12", "12")])
+def test_an_amount_may_carry_its_unit(text: str, value: str) -> None:
+    assert parse_numbers(text, 1, WAN_YUAN) == (Decimal(value),)

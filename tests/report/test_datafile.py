@@ -131,3 +131,49 @@ def test_missing_file(tmp_path: Path) -> None:
     (tmp_path / "latin1.json").write_bytes(b'{"agency": "\xe9"}')
     with pytest.raises(datafile.DataFileError, match="无法读取文件"):
         datafile.load(tmp_path / "latin1.json")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "[" * 100_000 + "]" * 100_000,
+        '{"a":' * 100_000 + "1" + "}" * 100_000,
+        "[" * 100_000,  # unterminated: the parser would recurse before finding the end
+        '{"agency": "x", "text": ' + "[" * 65 + "]" * 65 + "}",
+    ],
+)
+def test_nesting_built_to_exhaust_the_parser_is_refused(text: str) -> None:
+    with pytest.raises(datafile.DataFileError, match="嵌套过深（超过 64 层）"):
+        datafile.loads(text)
+
+
+def test_brackets_inside_strings_are_not_nesting() -> None:
+    doc = datafile.parse_json(json.dumps({"agency": "[" * 1000 + '"\\{' * 100, "a": [[[1]]]}))
+    assert doc["a"] == [[[1]]]
+
+
+@pytest.mark.parametrize(
+    ("number", "shown"),
+    [
+        ("1" * 100_000, "1" * 20 + "…"),
+        ("-" + "9" * 31, "-" + "9" * 31),
+        ("1e999999999", "1e999999999"),
+        ("1e999999", "1e999999"),
+        ("1." + "5" * 40, "1." + "5" * 18 + "…"),
+    ],
+)
+def test_a_number_no_report_holds_is_refused(number: str, shown: str) -> None:
+    text = '{"format": "2021", "agency": "某局", "level": "department", "year": 2023, "x": ' + number + "}"
+    with pytest.raises(datafile.DataFileError) as refused:
+        datafile.loads(text)
+    assert str(refused.value) == f"文件中的数字“{shown}”过长（超过 30 位），不是年度报告中的数字，已拒绝"
+
+
+def test_numbers_of_every_day_size_still_parse() -> None:
+    assert datafile.parse_json("[99999999, 5949.088667, 1e3, -0.5, 123456789012345678901234567890]") == [
+        99999999,
+        Decimal("5949.088667"),
+        Decimal("1E+3"),
+        Decimal("-0.5"),
+        123456789012345678901234567890,
+    ]
