@@ -47,6 +47,7 @@ SECTION = re.compile(r"[一二三四五六七八九十]{0,2}")  # a section's nu
 ID_VERBS = (
     *(Verb.ZERO, Verb.ZERO_ONE, Verb.SKIP, Verb.BACK, Verb.DONE, Verb.REUSE, Verb.STANDARD, Verb.EDIT),
     *(Verb.EDIT_FROM_REVIEW, Verb.GATE_NONE, Verb.GATE_SOME, Verb.FIX_LATER, Verb.FIX_RESULTS),
+    *(Verb.KEEP, Verb.OVERWRITE),
 )
 ARGUMENTS: dict[Verb, re.Pattern[str]] = {
     **dict.fromkeys(ID_VERBS, ID),

@@ -16,9 +16,11 @@ from bot.delivery.receive import Webhook, poll
 log = logging.getLogger(__name__)
 
 
-async def serve(app: Application, settings: Settings, stop: asyncio.Event | None = None) -> None:
-    """Run until SIGTERM/SIGINT (or ``stop``). Updates stored but not handled when it stopped, and replies
-    not delivered, are taken up at the next start."""
+async def serve(
+    app: Application, settings: Settings, stop: asyncio.Event | None = None, ready: asyncio.Event | None = None
+) -> None:
+    """Run until SIGTERM/SIGINT (or ``stop``); ``ready`` is set once updates are received. Updates stored but
+    not handled when it stopped, and replies not delivered, are taken up at the next start."""
     stop = stop or asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
@@ -46,6 +48,8 @@ async def serve(app: Application, settings: Settings, stop: asyncio.Event | None
         else:
             await app.bot.delete_webhook(drop_pending_updates=False)
             receiver = loop.create_task(poll(app, inbox))
+        if ready is not None:
+            ready.set()
         stopping = loop.create_task(stop.wait())
         waiting = {stopping} | ({receiver} if receiver else set())
         done, _ = await asyncio.wait(waiting, return_when=asyncio.FIRST_COMPLETED)

@@ -19,12 +19,12 @@ from bot.chat import jobs
 from bot.chat.app import build_application
 from bot.chat.service import Walk
 from bot.config import Settings
+from bot.delivery.run import serve
 from bot.schema import Level
 from tests.chat.test_service import Member as ServiceMember
 from tests.chat.test_service import complete
 from tests.e2e.conftest import run
 from tests.support import ChatClient, FakeBotApi
-from tests.support.fake_bot_api import polling
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 ADMIN, MEMBER, COLLEAGUE = 42, 1001, 1002
@@ -48,11 +48,15 @@ async def running(server: FakeBotApi, database: Path, clock: Clock) -> AsyncIter
         _env_file=None,  # type: ignore[call-arg]
     )
     app = build_application(settings, clock=clock)
-    async with polling(app):
-        assert app.post_init is not None
-        await app.post_init(app)  # what run_polling does after initialize: commands and the first tick
-        await asyncio.sleep(0.5)  # the start-up tick
+    stop, ready = asyncio.Event(), asyncio.Event()
+    bot = asyncio.create_task(serve(app, settings, stop, ready))
+    await asyncio.wait_for(ready.wait(), 20)
+    await asyncio.sleep(0.5)  # the start-up tick
+    try:
         yield app
+    finally:
+        stop.set()
+        await bot
 
 
 def messages_to(server: FakeBotApi, chat_id: int) -> list[str]:

@@ -48,17 +48,17 @@ def test_bad_numbers_get_a_clear_message_and_the_same_question(server: FakeBotAp
             assert "例如：3" in reply.text and "行政许可：本年处理决定数量是多少？" in reply.text
         assert await progress(chat) == before  # nothing was stored
         await chat.send("/fill")
-        await chat.send("１２件")  # full-width digits and a unit, echoed as read
-        await chat.expect("✅ 已保存：12 ·")
+        await chat.send("１２件")  # full-width digits and a unit, echoed as read, with the question it answers
+        await chat.expect("✅ 行政许可：12 ·")
         await chat.send("十二")  # 行政处罚 in Chinese numerals
-        await chat.expect("✅ 已保存：12 ·")
+        await chat.expect("✅ 行政处罚：12 ·")
         await chat.send("一百零五")  # 行政强制
         await chat.expect("行政事业性收费")
         await chat.send("1.1234567")
         await chat.expect("小数位太多")
         await chat.send("3.5万元")
         saved = await chat.expect("是否收到过政府信息公开申请")
-        assert saved.text.startswith("✅ 已保存：3.5 ·")
+        assert saved.text.startswith("✅ 行政事业性收费：3.5 ·")
         await chat.send("/review")
         review = await chat.expect("概览")
         assert "行政许可：12" in review.text and "行政处罚：12" in review.text and "行政强制：105" in review.text
@@ -178,7 +178,7 @@ def test_kill_9_loses_no_acknowledged_answer_and_the_walk_resumes(server: FakeBo
         chat = await joined(server, bot)
         await to_licensing(chat)
         await chat.send("7")
-        await chat.expect("已保存：7 · 4/42")
+        await chat.expect("✅ 行政许可：7 · 4/42")
         await chat.send("2")
         await chat.expect("行政强制")
         await chat.send("/fill")
@@ -199,7 +199,7 @@ def test_kill_9_loses_no_acknowledged_answer_and_the_walk_resumes(server: FakeBo
         await chat.click("有")
         await chat.expect("一、本年新收")
         await chat.send("1 0 0 0 0 0")
-        await chat.expect("已保存：1 0 0 0 0 0（总计 1）")
+        await chat.expect("✅ 一、本年新收政府信息公开申请数量：1 0 0 0 0 0（总计 1）")
         bot.kill()  # right after the acknowledgement
         bot.start()
         await chat.send("/fill")

@@ -26,7 +26,7 @@ def test_rows_with_numbers_and_a_mismatch_the_user_fixes(server: FakeBotApi, bot
         await chat.click("有")
         await chat.expect("一、本年新收政府信息公开申请数量")
         await chat.send("３，1、0 0 一 0")  # full-width digits, 、, a Chinese numeral
-        await chat.expect("已保存：3 1 0 0 1 0（总计 5）")
+        await chat.expect("✅ 一、本年新收政府信息公开申请数量：3 1 0 0 1 0（总计 5）")
         await chat.send("1 0 0 0 0 0")  # 上年结转
         await chat.expect("（一）予以公开")
         await chat.send("2 1 0 0 0 0")
@@ -56,7 +56,7 @@ def test_rows_with_numbers_and_a_mismatch_the_user_fixes(server: FakeBotApi, bot
         await chat.click("有")
         await chat.expect("行政复议\n请依次发送 4 个数字")
         await chat.send("1 0 0 1")
-        await chat.expect("已保存：1 0 0 1（总计 2）")
+        await chat.expect("：1 0 0 1（总计 2）")
         await chat.send("/review")
         review = await chat.expect("年度报告概览")
         assert "一、本年新收政府信息公开申请数量 总计 5" in review.text
@@ -70,6 +70,7 @@ def test_a_mismatch_can_be_left_for_later_and_blocks_the_report(server: FakeBotA
         chat = await joined(server, bot)
         await skip_to_table_three(chat)
         await chat.click("有")
+        await chat.expect("一、本年新收")  # a person answers the row once it is shown
         await chat.send("1 0 0 0 0 0")
         await chat.expect("二、上年结转")
         for label in ("本行均为 0", "本行均为 0", "本行均为 0"):
