@@ -441,7 +441,7 @@ class Walk:
             ctx.hold(None)
         self._store_rows(ctx, q.table, {q.id: parsed})
         self._finish(ctx, q)
-        name = screens.row_name(q.row) if q.row else screens.question_name(q)
+        name = screens.row_name(q.row) if q.row else screens.question_name(q)  # short: the row's own label
         if q.count > 1 and any(c.sums for c in q.table.columns):
             row_total = format_number(complete_row(q.table, parsed)[-1])
             return self._after_change(
@@ -465,7 +465,8 @@ class Walk:
 
     def _conflict_screen(self, q: Question, who: str, at: datetime, theirs: str, mine: str) -> Screen:
         when = at.astimezone(self.zone).strftime("%m-%d %H:%M")
-        text = texts.CONFLICT.format(name=screens.question_name(q), who=who, when=when, theirs=theirs, mine=mine)
+        name = screens.row_name(q.row) if q.row else screens.question_name(q)
+        text = texts.CONFLICT.format(name=name, who=who, when=when, theirs=theirs, mine=mine)
         buttons = [
             [
                 (texts.BUTTON_KEEP.format(value=theirs)[:40], Action(Verb.KEEP, q.id).encode()),
