@@ -156,14 +156,19 @@ def stage_messages(
 
 _PENDING = (
     select(OutboxMessage)
-    .where(col(OutboxMessage.chat_id) == bindparam("chat_id"), col(OutboxMessage.status) == PENDING)
+    .where(
+        col(OutboxMessage.chat_id) == bindparam("chat_id"),
+        col(OutboxMessage.status) == PENDING,
+        col(OutboxMessage.owner) == bindparam("owner"),
+    )
     .order_by(col(OutboxMessage.id))
 )
 
 
-def pending_messages(*, session: Session, chat_id: int) -> list[OutboxMessage]:
-    """The chat's messages not yet delivered, oldest first."""
-    return list(session.exec(_PENDING, params={"chat_id": chat_id}).all())  # type: ignore[call-overload]
+def pending_messages(*, session: Session, chat_id: int, owner: str) -> list[OutboxMessage]:
+    """The chat's messages this process is to deliver and has not yet, oldest first (another process's are
+    its own to send, until their lease runs out and ``take_over`` makes them ours)."""
+    return list(session.exec(_PENDING, params={"chat_id": chat_id, "owner": owner}).all())  # type: ignore[call-overload]
 
 
 def settle(*, session: Session, message_id: int, status: str, telegram_id: int | None = None) -> None:

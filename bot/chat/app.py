@@ -28,6 +28,7 @@ from bot.delivery.database import Database
 from bot.delivery.inbox import Inbox
 from bot.delivery.sender import Sender
 from bot.delivery.turn import set_owner
+from bot.importer import sandbox
 from bot.reminders.pacing import Pacer
 from bot.schema import Level
 from storage.db import make_engine, upgrade
@@ -38,6 +39,7 @@ DOCUMENTS_AT_ONCE = 2  # reports rendered at the same time (LibreOffice takes a 
 
 async def _post_init(app: Application) -> None:
     await asyncio.to_thread(app.bot_data["walk"].warm_up)
+    await asyncio.to_thread(sandbox.start)  # uploads are read in children of a fork server with the importer loaded
     await _register_commands(app)
     jobs.start(app)
     # What start-up built lives as long as the process: keep it out of the collector's full passes,

@@ -55,14 +55,18 @@ class Sender:
         lock = self._chats.setdefault(chat_id, asyncio.Lock())
         async with lock:
             try:
-                pending = await self.db.run(lambda s: mailbox.pending_messages(session=s, chat_id=chat_id))
+                pending = await self.db.run(
+                    lambda s: mailbox.pending_messages(session=s, chat_id=chat_id, owner=owner())
+                )
                 for message in pending:
                     if message.kind == "report":
                         self._report(message)
                     elif not await self._deliver(message):
                         return
             finally:
-                if not lock._waiters:  # type: ignore[attr-defined]  # forget idle chats: memory stays bounded
+                # Forget an idle chat's lock (memory stays bounded with many chats); only while nobody waits
+                # for it, or a later flush could run beside the waiting one and send a message twice.
+                if not lock._waiters:  # type: ignore[attr-defined]
                     self._chats.pop(chat_id, None)
 
     async def _deliver(self, message: OutboxMessage) -> bool:
