@@ -57,6 +57,11 @@ class Settings(BaseSettings):
         where = self.webhook_listen if self.webhook_url else "polling"
         return f"{socket.gethostname()[:20]}@{where}"[:32]
 
+    @field_validator("webhook_url", "webhook_secret", mode="before")
+    @classmethod
+    def _empty_is_unset(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
     @field_validator("webhook_secret")
     @classmethod
     def _secret_shape(cls, value: SecretStr | None) -> SecretStr | None:

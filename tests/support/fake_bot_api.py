@@ -886,7 +886,10 @@ def _visible_text(text: Any, parse_mode: Any) -> str:
 
 
 def _json(payload: Any) -> bytes:
-    return json.dumps(payload, ensure_ascii=False).encode()
+    try:
+        return json.dumps(payload, ensure_ascii=False).encode()
+    except UnicodeEncodeError:  # half of a UTF-16 pair, which Telegram sends escaped as \ud800
+        return json.dumps(payload).encode()
 
 
 # Pointing python-telegram-bot at the fake
