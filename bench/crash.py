@@ -57,7 +57,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections import Counter, deque
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -72,11 +72,11 @@ from sqlmodel import Session, col, select  # noqa: E402
 
 from bot import texts  # noqa: E402
 from bot.chat.service import Walk  # noqa: E402
-from bot.engine.questions import Kind, Question, questions  # noqa: E402
+from bot.engine.questions import FIX_PREFIX, Kind, Question, questions  # noqa: E402
 from bot.report.checks import row_name  # noqa: E402
 from bot.schema import CURRENT, Level  # noqa: E402
 from storage.db import make_engine, upgrade  # noqa: E402
-from storage.models import Agency, Answer, ProseDraft, ReportRow  # noqa: E402
+from storage.models import Agency, Answer, ProseDraft, ReportRow, Skip  # noqa: E402
 from tests.e2e.conftest import BotProcess  # noqa: E402
 from tests.support.fake_bot_api import FakeBotApi, InlineButton  # noqa: E402
 
@@ -732,6 +732,7 @@ class Stored:
     round: int
     values: dict[str, Any] = field(default_factory=dict)  # field key -> decoded value_json
     drafts: dict[str, str] = field(default_factory=dict)
+    skips: set[str] = field(default_factory=set)
 
 
 TAP_ACKS = {Kind.PROSE: "prose", Kind.ROW: "zero", Kind.GATE: "gate"}  # what a tap on such a question says
@@ -795,6 +796,9 @@ class Check:
             ).all():
                 if report_id in ids:
                     reports[ids[report_id]].drafts[key] = text
+            for report_id, question_id in session.exec(select(Skip.report_id, Skip.question_id)).all():
+                if report_id in ids:
+                    reports[ids[report_id]].skips.add(question_id)
         return reports
 
     def note(self, target: str, detail: str) -> None:
@@ -882,6 +886,11 @@ class Check:
             return stored is not None and bool(stored.values.get(q.id))
         if group.kind == "tap" and q is not None and q.kind is Kind.GATE:
             return any(self.cells(group.report, r.id) is not None for r in table_rows(q))
+        stored = self.reports.get(group.report)
+        if group.label == texts.BUTTON_FIX_LATER:
+            return stored is not None and any(s.startswith(FIX_PREFIX) for s in stored.skips)
+        if group.label.startswith("/start "):
+            return stored is not None  # joined: the report was opened
         return False
 
     # --- replies ---
@@ -889,15 +898,18 @@ class Check:
     def replies(self) -> tuple[dict[int, bool], int, list[Group]]:
         """(update id -> matched with a reply, acknowledgements per group, groups without a reply in order)."""
         by_update = {sent.update_id: sent for group in self.run.groups for sent in group.updates}
-        pending: dict[int, deque[int]] = {}
+        effects = {u: self.effect(sent.group, sent) for u, sent in by_update.items()}
+        pending: dict[int, list[int]] = {}
         matched: dict[int, bool] = {}
         for event in self.server.events:
             if event.user:
                 if event.ref in by_update:
                     matched[event.ref] = False
-                    pending.setdefault(event.chat, deque()).append(event.ref)
-            elif not unsolicited(event.text) and pending.get(event.chat):
-                matched[pending[event.chat].popleft()] = True
+                    pending.setdefault(event.chat, []).append(event.ref)
+            elif not unsolicited(event.text) and (waiting := pending.get(event.chat)):
+                # The bot answers what it acted on: the oldest waiting update whose content it stored.
+                index = next((i for i, u in enumerate(waiting) if effects[u]), 0)
+                matched[waiting.pop(index)] = True
         out_of_order: list[Group] = []
         posts = {
             chat: [p.number for p in posts if not unsolicited(p.text)] for chat, posts in self.server.posts.items()
@@ -928,7 +940,8 @@ class Check:
         last: dict[tuple[str, str], tuple[str, Any]] = {}
         per_group: Counter[int] = Counter()
         lost = unread = 0
-        chunks: list[tuple[Group, str]] = []
+        chunks: list[tuple[Group, str, int]] = []
+        rewritten: dict[tuple[str, str], tuple[int, str]] = {}  # prose part -> (event, member) of its last ✅
         for event in self.server.events:
             if event.user or unsolicited(event.text) or (ack := read_ack(event.text)) is None:
                 continue
@@ -940,7 +953,7 @@ class Check:
             report = group.report
             if ack.kind == "draft":
                 if group.kind in ("text", "upload") and group.question is not None:
-                    chunks.append((group, group.question.id))
+                    chunks.append((group, group.question.id, event.number))
                 continue
             if group.kind == "tap" and ack.kind == TAP_ACKS.get(group.question.kind if group.question else None, ""):
                 per_group[index] += 1
@@ -951,6 +964,8 @@ class Check:
                 continue
             for key, expected in fields.items():
                 last[(report, key)] = expected
+                if expected[0] == "prose":
+                    rewritten[(report, key)] = (event.number, group.member)
         for (report, key), (kind, expected) in last.items():
             if kind == "prose":
                 stored = self.reports.get(report)
@@ -963,9 +978,12 @@ class Check:
                 self.note(
                     "acknowledged answers lost", f"{report} {key}: ✅ {expected}, stored {self.cells(report, key)}"
                 )
-        for group, key in chunks:
+        for group, key, at in chunks:
             if (group.report, key) in self.uploads and group.kind == "text":
                 continue  # a file replaced the draft
+            saved_at, saved_by = rewritten.get((group.report, key), (0, group.member))
+            if saved_at > at and saved_by != group.member:
+                continue  # a colleague saved the part afterwards, possibly anew
             if not any(m in self.texts_of(group.report, key) for m in group.markers):
                 lost += 1
                 self.note("acknowledged answers lost", f"{group.report} {key}: 已记录 {group.markers[0]} is gone")
