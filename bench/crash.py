@@ -93,7 +93,7 @@ PROSE_ASK = re.compile(r"请填写“(?P<name>[^”]+)”")
 ROW_ASK = re.compile(r"请依次发送 \d+ 个数字|是多少？")
 DRAFT_ACK = re.compile(r"已记录[^\n]*?(?P<chars>\d+) 字")
 ACK_MARK = "✅"
-ACK_PROSE = re.compile(r"“(?P<name>[^”]+)”[^（\n]*（(?P<chars>\d+) 字）")
+ACK_CHARS = re.compile(r"（(?P<chars>\d+) 字）")
 ACK_GATE = re.compile(r"(?P<table>表[一二三四五六])已全部填 0")
 ACK_ZERO = re.compile(r"已填 0：(?P<rows>[^·\n]+)")
 ACK_VALUES = re.compile(r"(?P<name>[^：]*)：(?P<values>[0-9.][0-9.\s]*?)\s*(?:（总计[^）]*）)?\s*(?:·|$)")
@@ -170,13 +170,14 @@ def read_ack(text: str) -> Ack | None:
         return Ack("gate", name=gate["table"])
     if zero := ACK_ZERO.search(first):
         return Ack("zero", name=zero["rows"].strip())
-    if prose := ACK_PROSE.search(first):
-        return Ack("prose", name=prose["name"], chars=int(prose["chars"]))
+    if chars := ACK_CHARS.search(first):
+        name = next((n for n in sorted(PROSE_BY_NAME, key=len, reverse=True) if n in first), None)
+        return Ack("prose", name=name, chars=int(chars["chars"]))
     if values := ACK_VALUES.search(first.replace(ACK_MARK, "", 1)):
         name = values["name"].strip()
         numbers = tuple(Decimal(n) for n in NUMBER.findall(values["values"]))
         return Ack("values", name=None if name in ("", "已保存") else name, values=numbers)
-    return None
+    return Ack("unknown", name=first)
 
 
 def unsolicited(text: str) -> bool:
@@ -609,6 +610,9 @@ class Outcome:
         for name, count in self.targets.items():
             lines.append(f"  {name}: {count}")
             lines += [f"      {detail}" for detail in self.details.get(name, [])[:6]]
+        if unread := self.details.get("acknowledgements not understood"):
+            lines.append("acknowledgements not understood (adapt read_ack):")
+            lines += [f"      {detail}" for detail in unread[:6]]
         return "\n".join(lines)
 
 
