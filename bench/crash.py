@@ -3,7 +3,7 @@
 One long session. Several members (4 agencies, the first with 2 colleagues) walk reports against the real
 bot (`python -m bot run`, a subprocess) through the fake Bot API; when a report is complete its members join
 a fresh agency and walk again. A killer sends SIGKILL at random moments (uniform 0.2–3 s after the bot is
-ready; about a third of the kills right after an update is queued), starts the bot again at once on the
+ready; half of the kills 0–50 ms after an update is queued), starts the bot again at once on the
 same database, until the number of trials is reached; then everything settles and is checked.
 
 Members behave like people. They decide what to do from the LAST bot message that asks something (its
@@ -594,6 +594,7 @@ class Outcome:
     targets: dict[str, int] = field(default_factory=dict)
     details: dict[str, list[str]] = field(default_factory=dict)
     info: dict[str, int] = field(default_factory=dict)
+    kinds: dict[str, Counter[str]] = field(default_factory=dict)  # target -> updates by kind
 
     @property
     def missed(self) -> dict[str, int]:
@@ -608,7 +609,8 @@ class Outcome:
             "targets (all 0):",
         ]
         for name, count in self.targets.items():
-            lines.append(f"  {name}: {count}")
+            kinds = ", ".join(f"{kind} {n}" for kind, n in self.kinds.get(name, Counter()).most_common())
+            lines.append(f"  {name}: {count}" + (f" ({kinds})" if kinds else ""))
             lines += [f"      {detail}" for detail in self.details.get(name, [])[:6]]
         if unread := self.details.get("acknowledgements not understood"):
             lines.append("acknowledgements not understood (adapt read_ack):")
@@ -658,11 +660,11 @@ class Run:
         await self.start_burst()
         while self.kills < self.trials:
             await asyncio.sleep(self.rng.uniform(0.2, 3.0))
-            if self.rng.random() < 0.35:  # right after an update is queued
+            if self.rng.random() < 0.5:  # right after an update is queued: while it is fetched, handled, answered
                 queued, deadline = self.server.queued, time.monotonic() + 3
                 while self.server.queued == queued and time.monotonic() < deadline:
                     await asyncio.sleep(0.002)
-                await asyncio.sleep(self.rng.uniform(0, 0.02))
+                await asyncio.sleep(self.rng.uniform(0, 0.05))
             in_burst = self.burst is not None and (self.burst.release.is_set() and self.burst.running > 0)
             await asyncio.to_thread(bot.kill)
             self.kills += 1
@@ -762,6 +764,7 @@ class Check:
         self.server = run.server
         self.reports = self._load(engine)
         self.details: dict[str, list[str]] = {}
+        self.kinds: dict[str, Counter[str]] = {}
         self.zero_cover: dict[str, set[str]] = {}
         self.uploads: set[tuple[str, str]] = set()
         self.by_chat: dict[int, tuple[list[int], list[tuple[int, Group]]]] = {}
@@ -805,8 +808,10 @@ class Check:
                     reports[ids[report_id]].skips.add(question_id)
         return reports
 
-    def note(self, target: str, detail: str) -> None:
+    def note(self, target: str, detail: str, kind: str = "") -> None:
         self.details.setdefault(target, []).append(detail)
+        if kind:
+            self.kinds.setdefault(target, Counter())[kind] += 1
 
     # --- content in the database ---
 
@@ -1023,13 +1028,14 @@ class Check:
                 confirmed = sent.update_id in self.server.confirmed
                 if confirmed and not matched.get(sent.update_id, False) and not self.effect(group, sent):
                     lost += 1
-                    self.note("updates lost", describe(group, sent))
+                    self.note("updates lost", describe(group, sent), group.kind)
         for group in self.run.groups:
             for sent in group.updates:
                 if not matched.get(sent.update_id, False):
-                    self.note("updates without a reply", describe(group, sent))
+                    self.note("updates without a reply", describe(group, sent), group.kind)
         for group in out_of_order:
-            self.note("updates without a reply", f"{group.member} moved on without a reply to {group.label[:40]!r}")
+            what = f"{group.member} moved on without a reply to {group.label[:40]!r}"
+            self.note("updates without a reply", what, f"{group.kind}, moved on")
         outcome = Outcome()
         outcome.targets = {
             "updates lost": lost,
@@ -1047,6 +1053,7 @@ class Check:
             "reports walked": len(self.reports),
         }
         outcome.details = self.details
+        outcome.kinds = self.kinds
         return outcome
 
 
