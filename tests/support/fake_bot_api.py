@@ -25,6 +25,7 @@ from contextlib import asynccontextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import timedelta
 from html.parser import HTMLParser
+from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import PurePosixPath
 from types import TracebackType
@@ -100,9 +101,14 @@ class ApiCall:
     params: dict[str, Any]
     files: dict[str, UploadedFile]
     status: int
+    """The HTTP status answered; 0 when the request was dropped unanswered (``time_out``)."""
     response: dict[str, Any]
     at: float
-    """``time.monotonic()`` when the request arrived."""
+    """``time.monotonic()`` when the request arrived, before any injected latency or delay."""
+    processed_at: float = 0.0
+    """``time.monotonic()`` when the server acted on it (a sent message appeared in the chat)."""
+    withheld: bool = False
+    """The answer was withheld (``time_out``): the client timed out, whether or not it was processed."""
 
     @property
     def description(self) -> str | None:
@@ -187,12 +193,30 @@ class _ApiError(Exception):
         return response
 
 
+_STATUS_DESCRIPTIONS = {
+    403: "Forbidden: bot was blocked by the user",
+    500: "Internal Server Error",
+    502: "Bad Gateway",
+    503: "Service Unavailable",
+    504: "Gateway Timeout",
+}
+
+
 @dataclass
-class _FloodRule:
-    retry_after: int
+class _Trigger:
+    """When a fault fires: the next ``remaining`` calls, or a seeded random fraction ``probability``."""
+
     remaining: int | None
     probability: float
     rng: random.Random
+
+    @classmethod
+    def of(cls, times: int | None, probability: float | None, seed: int | None) -> _Trigger:
+        if probability is not None and not 0 <= probability <= 1:
+            raise ValueError(f"a probability is between 0 and 1: {probability}")
+        if probability is None:
+            return cls(1 if times is None else times, 0.0, random.Random(seed))
+        return cls(None, probability, random.Random(seed))
 
     def fires(self) -> bool:
         if self.remaining is None:
@@ -204,6 +228,23 @@ class _FloodRule:
 
 
 @dataclass
+class _FailRule:
+    """An error answer instead of processing: 429 (flood control), 5xx, 403…"""
+
+    trigger: _Trigger
+    error: _ApiError
+
+
+@dataclass
+class _TimeOutRule:
+    """The answer is held back ``hold`` seconds: the client times out."""
+
+    trigger: _Trigger
+    after_processing: bool
+    hold: float
+
+
+@dataclass
 class _CallbackQuery:
     chat_id: int
     answer: dict[str, Any] | None = None
@@ -211,7 +252,9 @@ class _CallbackQuery:
 
 @dataclass
 class _Faults:
-    flood: dict[str, _FloodRule] = field(default_factory=dict)
+    # Per method (lower case), then per HTTP status: a new rule for the same status replaces the old one.
+    failures: dict[str, dict[int, _FailRule]] = field(default_factory=dict)
+    time_outs: dict[str, _TimeOutRule] = field(default_factory=dict)
     blocked_chats: set[int] = field(default_factory=set)
     delays: dict[str | None, float] = field(default_factory=dict)
 
@@ -249,6 +292,7 @@ class FakeBotApi:
         self._commands: dict[str, list[dict[str, Any]]] = {}
         self._menu_buttons: dict[int | None, dict[str, Any]] = {}
         self._faults = _Faults()
+        self._latency = 0.0
         self._methods: dict[str, Callable[[dict[str, Any], dict[str, UploadedFile]], Any]] = {
             "getme": lambda params, files: dict(self.bot_user, can_join_groups=True, supports_inline_queries=False),
             "logout": lambda params, files: True,
@@ -428,13 +472,42 @@ class FakeBotApi:
         random fraction ``probability`` of calls."""
         if times is not None and probability is not None:
             raise ValueError("give either times or probability")
-        rng = random.Random(seed)
-        if probability is None:
-            rule = _FloodRule(retry_after, 1 if times is None else times, 0.0, rng)
-        else:
-            rule = _FloodRule(retry_after, None, probability, rng)
+        error = _ApiError(429, f"Too Many Requests: retry after {retry_after}", {"retry_after": retry_after})
         with self._state:
-            self._faults.flood[method.lower()] = rule
+            rules = self._faults.failures.setdefault(method.lower(), {})
+            rules[429] = _FailRule(_Trigger.of(times, probability, seed), error)
+
+    def fail(
+        self,
+        method: str,
+        status: int,
+        *,
+        times: int = 1,
+        description: str | None = None,
+        p: float | None = None,
+        seed: int | None = None,
+    ) -> None:
+        """Answer ``method`` with an error instead of processing it: the next ``times`` calls, or (with ``p``)
+        each call with probability ``p``, reproducibly given ``seed``. The body is Telegram's, e.g.
+        ``{"ok": false, "error_code": 502, "description": "Bad Gateway"}``; 403 says the user blocked the
+        bot. python-telegram-bot raises ``Forbidden`` for 403 and ``NetworkError`` for 5xx."""
+        if not 400 <= status <= 599:
+            raise ValueError(f"an error status is 4xx or 5xx: {status}")
+        text = description or _STATUS_DESCRIPTIONS.get(status) or HTTPStatus(status).phrase
+        with self._state:
+            rules = self._faults.failures.setdefault(method.lower(), {})
+            rules[status] = _FailRule(_Trigger.of(times, p, seed), _ApiError(status, text))
+
+    def time_out(self, method: str, *, times: int = 1, after_processing: bool = True, hold: float = 6.0) -> None:
+        """Let the next ``times`` calls of ``method`` time out in the client: the answer is held back
+        ``hold`` seconds (python-telegram-bot gives up after 5 s by default), then sent to whoever still
+        listens. ``after_processing``: the call takes effect first (a sendMessage's message does appear in
+        the chat, as when Telegram's answer is lost on the way back); otherwise it is dropped unprocessed
+        and the connection closed without an answer. Stopping the server cuts the hold short."""
+        with self._state:
+            self._faults.time_outs[method.lower()] = _TimeOutRule(
+                _Trigger.of(times, None, None), after_processing, hold
+            )
 
     def block_chat(self, chat_id: int) -> None:
         """Answer every request about the chat with 403, as when the user blocked the bot."""
@@ -446,9 +519,19 @@ class FakeBotApi:
             self._faults.blocked_chats.discard(chat_id)
 
     def delay(self, seconds: float, *, method: str | None = None) -> None:
-        """Wait before answering ``method`` (every method when ``None``); 0 removes the delay."""
+        """Wait before processing ``method`` (every method when ``None``), on top of ``latency``; 0 removes
+        the delay. A slow Telegram; ``clear_faults`` removes it."""
         with self._state:
             self._faults.delays[method.lower() if method else None] = seconds
+
+    def latency(self, seconds: float) -> None:
+        """The network: every request (file downloads too) waits ``seconds`` before it is processed, like a
+        round trip to Telegram (about 0.1 s). Requests wait concurrently, each in its own thread;
+        ``ApiCall.at`` stays the arrival time. Not a fault: ``clear_faults`` keeps it; 0 removes it."""
+        if seconds < 0:
+            raise ValueError(f"latency cannot be negative: {seconds}")
+        with self._state:
+            self._latency = seconds
 
     def clear_faults(self) -> None:
         with self._state:
@@ -457,12 +540,13 @@ class FakeBotApi:
     # HTTP entry point, called from handler threads
 
     def respond(self, path: str, query: str, content_type: str, body: bytes) -> tuple[int, str, bytes]:
-        """Answer one HTTP request: (status, content type, body)."""
+        """Answer one HTTP request: (status, content type, body); status 0 means hang up without an answer."""
         arrived = time.monotonic()
         if match := _FILE_PATH.fullmatch(path):
             return self._download(match["token"], match["path"], arrived)
         if not (match := _METHOD_PATH.fullmatch(path)):
             return 404, "application/json", _json({"ok": False, "error_code": 404, "description": "Not Found"})
+        method = match["method"]
         try:
             params, files = _parse_request(content_type, body, query)
         except ValueError as error:
@@ -471,15 +555,29 @@ class FakeBotApi:
         else:
             failure = None
         with self._state:
-            delay = self._faults.delays.get(match["method"].lower(), self._faults.delays.get(None, 0.0))
-        if delay:
-            self._closing.wait(delay)
+            wait = self._latency + self._faults.delays.get(method.lower(), self._faults.delays.get(None, 0.0))
+            time_out = self._faults.time_outs.get(method.lower())
+            if time_out is not None and not time_out.trigger.fires():
+                time_out = None
+        if wait:
+            self._closing.wait(wait)
+        if time_out is not None and not time_out.after_processing:
+            with self._state:
+                dropped = {"ok": False, "description": "dropped unanswered (time_out)"}
+                self._calls.append(ApiCall(method, params, files, 0, dropped, arrived, time.monotonic(), True))
+            self._closing.wait(time_out.hold)
+            return 0, "", b""
         with self._state:
-            status, response = self._answer(match["token"], match["method"], params, files, failure)
-            self._calls.append(ApiCall(match["method"], params, files, status, response, arrived))
+            status, response = self._answer(match["token"], method, params, files, failure)
+            processed = time.monotonic()
+            self._calls.append(
+                ApiCall(method, params, files, status, response, arrived, processed, time_out is not None)
+            )
             if (chat_id := self._chat_of(params)) is not None:
-                self._chat_activity[chat_id] = time.monotonic()
-            return status, "application/json", _json(response)
+                self._chat_activity[chat_id] = processed
+        if time_out is not None:
+            self._closing.wait(time_out.hold)
+        return status, "application/json", _json(response)
 
     def _answer(
         self,
@@ -506,15 +604,17 @@ class FakeBotApi:
         return 200, {"ok": True, "result": copy.deepcopy(result)}
 
     def _check_faults(self, method: str, params: dict[str, Any]) -> None:
-        rule = self._faults.flood.get(method.lower())
-        if rule is not None and rule.fires():
-            raise _ApiError(
-                429, f"Too Many Requests: retry after {rule.retry_after}", {"retry_after": rule.retry_after}
-            )
+        for rule in self._faults.failures.get(method.lower(), {}).values():
+            if rule.trigger.fires():
+                raise rule.error
         if self._chat_of(params) in self._faults.blocked_chats:
             raise _ApiError(403, "Forbidden: bot was blocked by the user")
 
     def _download(self, token: str, file_path: str, arrived: float) -> tuple[int, str, bytes]:
+        with self._state:
+            wait = self._latency + self._faults.delays.get(DOWNLOAD, 0.0)
+        if wait:
+            self._closing.wait(wait)
         with self._state:
             stored = next((f for f in self._files.values() if f.file_path == file_path), None)
             if token != self.token:
@@ -523,7 +623,8 @@ class FakeBotApi:
                 status, response = 404, _ApiError(404, "Not Found").response()
             else:
                 status, response = 200, {"ok": True}
-            self._calls.append(ApiCall(DOWNLOAD, {"file_path": file_path}, {}, status, response, arrived))
+            download = ApiCall(DOWNLOAD, {"file_path": file_path}, {}, status, response, arrived, time.monotonic())
+            self._calls.append(download)
         if stored is None or status != 200:
             return status, "application/json", _json(response)
         return status, stored.mime_type, stored.content
@@ -760,6 +861,9 @@ class _Handler(BaseHTTPRequestHandler):
         status, content_type, payload = self.server.api.respond(
             unquote(url.path), url.query, self.headers.get("Content-Type", ""), body
         )
+        if status == 0:  # dropped unanswered: hang up
+            self.close_connection = True
+            return
         self.send_response(status)
         self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(payload)))

@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, ReplyKeyboardMarkup, Update
 from telegram.constants import ParseMode
-from telegram.error import BadRequest, EndPointNotFound, Forbidden, InvalidToken, RetryAfter
+from telegram.error import BadRequest, EndPointNotFound, Forbidden, InvalidToken, NetworkError, RetryAfter, TimedOut
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes, MessageHandler, filters
 
 from tests.support import DOWNLOAD, ChatClient, FakeBotApi, application_builder, polling
@@ -94,7 +94,9 @@ def with_bot(server: FakeBotApi, action: Callable[[Bot], Awaitable[None]], *, to
     """Run ``action`` with a bare PTB ``Bot`` talking to the server."""
 
     async def main() -> None:
-        async with Bot(token or server.token, base_url=f"{server.root}/bot") as bot:
+        async with Bot(
+            token or server.token, base_url=f"{server.root}/bot", base_file_url=f"{server.root}/file/bot"
+        ) as bot:
             await action(bot)
 
     asyncio.run(main())
@@ -301,3 +303,118 @@ def post(server: FakeBotApi, method: str, body: bytes, content_type: str = "appl
     request = urllib.request.Request(f"{server.root}/bot{server.token}/{method}", body, {"Content-Type": content_type})
     with urllib.request.urlopen(request) as response:
         return json.load(response)
+
+
+def test_latency_delays_every_answer_but_calls_overlap(server: FakeBotApi) -> None:
+    server.latency(0.3)
+
+    async def action(bot: Bot) -> None:
+        started = time.monotonic()
+        await asyncio.gather(*(bot.send_message(1001 + i, f"hello {i}") for i in range(10)))
+        elapsed = time.monotonic() - started
+        assert 0.3 <= elapsed < 1.5  # ten calls in flight at once, not one after another (3 s)
+
+    with_bot(server, action)
+    sent = server.calls("sendMessage")
+    assert len(sent) == 10
+    assert all(call.processed_at - call.at >= 0.3 for call in sent)  # `at` is the arrival, before the latency
+
+
+def test_latency_applies_to_file_downloads(server: FakeBotApi) -> None:
+    stored = server.add_file("a.xlsx", b"data", "application/octet-stream")
+    server.latency(0.2)
+
+    async def action(bot: Bot) -> None:
+        file = await bot.get_file(stored.file_id)
+        started = time.monotonic()
+        assert await file.download_as_bytearray() == b"data"
+        assert time.monotonic() - started >= 0.2
+
+    with_bot(server, action)
+    server.clear_faults()  # latency is not a fault: it stays
+    assert server.calls(DOWNLOAD)[0].processed_at - server.calls(DOWNLOAD)[0].at >= 0.2
+
+
+@pytest.mark.parametrize(("status", "description"), [(500, "Internal Server Error"), (502, "Bad Gateway")])
+def test_fail_answers_a_server_error_the_next_times_calls(server: FakeBotApi, status: int, description: str) -> None:
+    server.fail("sendMessage", status, times=2)
+
+    async def action(bot: Bot) -> None:
+        for _ in range(2):
+            with pytest.raises(NetworkError, match=description):
+                await bot.send_message(1001, "lost")
+        assert (await bot.send_message(1001, "third")).text == "third"
+
+    with_bot(server, action)
+    assert [call.status for call in server.calls("sendMessage")] == [status, status, 200]
+    assert server.calls("sendMessage")[0].response == {"ok": False, "error_code": status, "description": description}
+    assert [message.text for message in server.messages(1001)] == ["third"]  # a failed call changes nothing
+
+
+def test_fail_with_403_says_the_bot_was_blocked(server: FakeBotApi) -> None:
+    server.fail("sendDocument", 403)
+
+    async def action(bot: Bot) -> None:
+        with pytest.raises(Forbidden, match="bot was blocked by the user"):
+            await bot.send_document(1001, b"x", filename="a.docx")
+        await bot.send_document(1001, b"x", filename="a.docx")
+
+    with_bot(server, action)
+
+
+def test_fail_with_a_probability_is_reproducible(server: FakeBotApi) -> None:
+    async def outcomes(bot: Bot) -> list[bool]:
+        results = []
+        for _ in range(30):
+            try:
+                results.append(await bot.send_chat_action(1001, "typing"))
+            except NetworkError:
+                results.append(False)
+        return results
+
+    async def action(bot: Bot) -> None:
+        server.fail("sendChatAction", 502, p=0.3, seed=5)
+        first = await outcomes(bot)
+        server.fail("sendChatAction", 502, p=0.3, seed=5)
+        assert await outcomes(bot) == first
+        assert 0 < first.count(False) < 30
+
+    with_bot(server, action)
+
+
+def test_time_out_after_processing_delivers_the_message_but_the_client_times_out(server: FakeBotApi) -> None:
+    server.time_out("sendMessage", hold=1.0)
+
+    async def action(bot: Bot) -> None:
+        with pytest.raises(TimedOut):
+            await bot.send_message(1001, "did it arrive?", read_timeout=0.3)
+        assert (await bot.send_message(1001, "next")).text == "next"
+
+    with_bot(server, action)
+    assert [message.text for message in server.messages(1001)] == ["did it arrive?", "next"]
+    assert [(call.status, call.withheld) for call in server.calls("sendMessage")] == [(200, True), (200, False)]
+
+
+def test_time_out_before_processing_drops_the_call(server: FakeBotApi) -> None:
+    server.time_out("sendMessage", after_processing=False, hold=1.0)
+
+    async def action(bot: Bot) -> None:
+        with pytest.raises(TimedOut):
+            await bot.send_message(1001, "lost", read_timeout=0.3)
+
+    with_bot(server, action)
+    assert server.messages(1001) == []
+    assert [(call.status, call.withheld) for call in server.calls("sendMessage")] == [(0, True)]
+
+
+def test_stopping_the_server_cuts_a_held_answer_short() -> None:
+    with FakeBotApi() as server:
+        server.time_out("sendMessage", hold=60)
+        thread = threading.Thread(target=post, args=(server, "sendMessage", b'{"chat_id": 1, "text": "x"}'))
+        thread.start()
+        deadline = time.monotonic() + 5
+        while not server.calls("sendMessage") and time.monotonic() < deadline:
+            time.sleep(0.01)
+        started = time.monotonic()
+    assert time.monotonic() - started < 5  # stop() joined the handler thread without waiting 60 s
+    thread.join(5)
