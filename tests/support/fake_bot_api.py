@@ -12,6 +12,7 @@ one lock; the handler threads and the test only meet there.
 
 from __future__ import annotations
 
+import bisect
 import copy
 import json
 import random
@@ -53,6 +54,9 @@ _HTML_TAGS = frozenset(
     {"b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "span", "tg-spoiler", "a", "code", "pre"}
     | {"blockquote", "tg-emoji"}
 )
+# Calls that put something in a chat, which Telegram holds to about 30 a second: those with a chat_id whose
+# method starts so (sendMessage, sendDocument, editMessageText, deleteMessage, sendChatAction…).
+_PACED_PREFIXES = ("send", "edit", "delete", "copy", "forward", "stop")
 _COMMAND_NAME = re.compile(r"[a-z0-9_]{1,32}")
 _MAX_TEXT, _MAX_CAPTION, _MAX_CALLBACK_DATA = 4096, 1024, 64
 _MAX_DOWNLOAD = 20 * 1024 * 1024
@@ -114,6 +118,19 @@ class ApiCall:
     def description(self) -> str | None:
         """Telegram's error description, ``None`` for a successful call."""
         return self.response.get("description")
+
+    @property
+    def chat_id(self) -> int | None:
+        try:
+            return int(self.params["chat_id"])
+        except (KeyError, TypeError, ValueError):
+            return None
+
+    @property
+    def paced(self) -> bool:
+        """Addressed to a chat, and so within Telegram's 30 messages a second: sendMessage, editMessage*,
+        deleteMessage, sendChatAction… (not answerCallbackQuery, getUpdates, setMyCommands)."""
+        return self.chat_id is not None and self.method.lower().startswith(_PACED_PREFIXES)
 
 
 @dataclass(frozen=True)
@@ -280,6 +297,7 @@ class FakeBotApi:
         self._calls: list[ApiCall] = []
         self._updates: list[dict[str, Any]] = []
         self._last_update_id = first_update_id - 1
+        self._queued_at: dict[int, float] = {}
         self._chats: dict[int, dict[str, Any]] = {}
         self._messages: dict[tuple[int, int], dict[str, Any]] = {}
         self._last_message_id: dict[int, int] = {}
@@ -395,6 +413,30 @@ class FakeBotApi:
         with self._state:
             return self._chat_activity.get(chat_id)
 
+    def queued_at(self, update_id: int) -> float:
+        """``time.monotonic()`` when the update was queued: the moment the user acted."""
+        with self._state:
+            return self._queued_at[update_id]
+
+    @property
+    def pending_updates(self) -> int:
+        """Updates queued and not yet confirmed by ``getUpdates``' offset (or delivered to the webhook)."""
+        with self._state:
+            return len(self._updates)
+
+    def paced_calls_per_window(self, window: float = 1.0, *, since: float = float("-inf")) -> int:
+        """The most paced calls (see ``ApiCall.paced``; failed ones too) that ARRIVED within any window
+        [t, t + ``window``), counting those that arrived at or after ``since``: Telegram's 30 a second."""
+        return max_in_window([call.at for call in self.calls() if call.paced and call.at >= since], window)
+
+    def paced_calls_per_chat_window(self, window: float = 1.0, *, since: float = float("-inf")) -> dict[int, int]:
+        """For each chat, the most paced calls addressed to it that arrived within any ``window``."""
+        arrivals: dict[int, list[float]] = {}
+        for call in self.calls():
+            if call.paced and call.at >= since and call.chat_id is not None:
+                arrivals.setdefault(call.chat_id, []).append(call.at)
+        return {chat_id: max_in_window(times, window) for chat_id, times in arrivals.items()}
+
     def file(self, file_id: str) -> StoredFile:
         with self._state:
             return self._files[file_id]
@@ -420,6 +462,7 @@ class FakeBotApi:
         with self._state:
             self._last_update_id += 1
             self._updates.append({"update_id": self._last_update_id, **copy.deepcopy(update)})
+            self._queued_at[self._last_update_id] = time.monotonic()
             self._state.notify_all()
             return self._last_update_id
 
@@ -987,6 +1030,12 @@ def _visible_text(text: Any, parse_mode: Any) -> str:
             400, f"Bad Request: can't parse entities: Can't find end tag corresponding to start tag \"{unclosed}\""
         )
     return "".join(parser.visible)
+
+
+def max_in_window(times: list[float], window: float = 1.0) -> int:
+    """The largest number of moments within any half-open window [t, t + ``window``)."""
+    ordered = sorted(times)
+    return max((bisect.bisect_left(ordered, t + window) - i for i, t in enumerate(ordered)), default=0)
 
 
 def _json(payload: Any) -> bytes:

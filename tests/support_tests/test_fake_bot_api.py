@@ -20,6 +20,7 @@ from telegram.error import BadRequest, EndPointNotFound, Forbidden, InvalidToken
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes, MessageHandler, filters
 
 from tests.support import DOWNLOAD, ChatClient, FakeBotApi, application_builder, polling
+from tests.support.fake_bot_api import max_in_window
 
 REPORT = b"PK\x03\x04 not really a docx"
 
@@ -418,3 +419,29 @@ def test_stopping_the_server_cuts_a_held_answer_short() -> None:
         started = time.monotonic()
     assert time.monotonic() - started < 5  # stop() joined the handler thread without waiting 60 s
     thread.join(5)
+
+
+def test_paced_calls_are_counted_per_window_by_arrival(server: FakeBotApi) -> None:
+    server.latency(0.2)  # arrival is what counts, not the moment the answer went back
+
+    async def action(bot: Bot) -> None:
+        await asyncio.gather(*(bot.send_message(1001 + i % 3, "a") for i in range(12)))
+        await bot.send_chat_action(1001, "typing")
+        await bot.get_me()  # not addressed to a chat
+        await asyncio.sleep(1.1)
+        sent = await bot.send_message(1001, "b")
+        await bot.edit_message_text("c", chat_id=1001, message_id=sent.message_id)
+
+    with_bot(server, action)
+    assert server.paced_calls_per_window() == 13
+    assert server.paced_calls_per_chat_window() == {1001: 5, 1002: 4, 1003: 4}
+    last = server.calls("sendMessage")[-1].at
+    assert server.paced_calls_per_window(since=last) == 2
+    assert max_in_window([0.0, 0.5, 1.0, 1.5], 1.0) == 2  # the window is half-open
+
+
+def test_queued_at_is_when_the_user_acted(server: FakeBotApi) -> None:
+    before = time.monotonic()
+    update_id = server.enqueue_update({"message": {"message_id": 1, "chat": {"id": 1}, "date": 0, "text": "x"}})
+    assert before <= server.queued_at(update_id) <= time.monotonic()
+    assert server.pending_updates == 1
