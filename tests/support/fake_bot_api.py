@@ -1,9 +1,11 @@
 """A fake Telegram Bot API server for end-to-end tests.
 
 It speaks enough of https://core.telegram.org/bots/api over real HTTP for a python-telegram-bot
-``Application`` using long polling: the bot under test is pointed at ``server.root`` and cannot tell
-the difference, while tests queue what users do, read everything the bot sent, and inject the errors
-Telegram produces (flood control, blocked users, slow answers).
+``Application`` using long polling or a webhook: the bot under test is pointed at ``server.root`` and
+cannot tell the difference, while tests queue what users do, read everything the bot sent, and inject
+what Telegram and the network do (latency, flood control, 5xx answers, blocked users, answers that never
+come back). With a webhook set, a thread posts each update to it (or, playing a load balancer, to
+several backends in turn) until it is acknowledged, keeping each chat's updates in order.
 
 The server is ``http.server.ThreadingHTTPServer`` in a background thread, so it works the same
 whether the bot runs in the test's event loop or in a subprocess. Every piece of state lives behind
@@ -35,6 +37,9 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 
 from telegram.ext import Application, ApplicationBuilder
 
+from tests.support.webhook import Poster, Webhook, WebhookDelivery
+from tests.support.webhook import target as webhook_target
+
 DEFAULT_TOKEN = "123456789:TEST-token-of-the-fake-bot-api"
 DOWNLOAD = "download"
 """``ApiCall.method`` of a file download (``GET /file/bot<token>/<path>``)."""
@@ -45,6 +50,7 @@ _FILE_PATH = re.compile(r"/file/bot(?P<token>[^/]+)/(?P<path>.+)")
 _STRING_PARAMS = frozenset(
     {"text", "caption", "parse_mode", "callback_query_id", "inline_message_id", "file_id", "action"}
     | {"language_code", "url", "document", "photo", "business_connection_id", "message_effect_id"}
+    | {"secret_token", "ip_address"}
 )
 _CHAT_ACTIONS = frozenset(
     {"typing", "upload_photo", "record_video", "upload_video", "record_voice", "upload_voice"}
@@ -57,6 +63,10 @@ _HTML_TAGS = frozenset(
 # Calls that put something in a chat, which Telegram holds to about 30 a second: those with a chat_id whose
 # method starts so (sendMessage, sendDocument, editMessageText, deleteMessage, sendChatAction…).
 _PACED_PREFIXES = ("send", "edit", "delete", "copy", "forward", "stop")
+_SECRET_TOKEN = re.compile(r"[A-Za-z0-9_-]{1,256}")
+_WEBHOOK_CONFLICT = (
+    "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first"
+)
 _COMMAND_NAME = re.compile(r"[a-z0-9_]{1,32}")
 _MAX_TEXT, _MAX_CAPTION, _MAX_CALLBACK_DATA = 4096, 1024, 64
 _MAX_DOWNLOAD = 20 * 1024 * 1024
@@ -280,10 +290,18 @@ class FakeBotApi:
     """The fake server: ``with FakeBotApi() as server:`` then point the bot at ``server.root``."""
 
     def __init__(
-        self, *, token: str = DEFAULT_TOKEN, bot_username: str = "nianbao_test_bot", first_update_id: int = 1
+        self,
+        *,
+        token: str = DEFAULT_TOKEN,
+        bot_username: str = "nianbao_test_bot",
+        first_update_id: int = 1,
+        webhook_timeout: float = 10.0,
+        webhook_retry: tuple[float, float] = (0.1, 2.0),
     ) -> None:
         """``first_update_id``: Telegram numbers a bot's updates upwards from some positive number; a server
-        started again on a database that remembers handled updates must not start from the same one."""
+        started again on a database that remembers handled updates must not start from the same one.
+        ``webhook_timeout``: how long a webhook POST may take before it counts as failed;
+        ``webhook_retry``: the first and the longest wait before posting a failed update again (doubling)."""
         self.token = token
         self.bot_user: dict[str, Any] = {
             "id": int(token.split(":")[0]),
@@ -311,11 +329,24 @@ class FakeBotApi:
         self._menu_buttons: dict[int | None, dict[str, Any]] = {}
         self._faults = _Faults()
         self._latency = 0.0
+        # Webhook mode: what setWebhook registered, the updates being posted, every attempt so far.
+        self._webhook: Webhook | None = None
+        self._backends: list[str] | None = None
+        self._backend_turn = 0
+        self._in_flight: set[int] = set()
+        self._deliveries: list[WebhookDelivery] = []
+        self._webhook_error: tuple[int, str] | None = None
+        self._delivery_threads: set[threading.Thread] = set()
+        self._poster = Poster(webhook_timeout)
+        self._webhook_retry = webhook_retry
+        self._pusher: threading.Thread | None = None
         self._methods: dict[str, Callable[[dict[str, Any], dict[str, UploadedFile]], Any]] = {
             "getme": lambda params, files: dict(self.bot_user, can_join_groups=True, supports_inline_queries=False),
             "logout": lambda params, files: True,
             "close": lambda params, files: True,
             "deletewebhook": self._delete_webhook,
+            "setwebhook": self._set_webhook,
+            "getwebhookinfo": self._get_webhook_info,
             "getupdates": self._get_updates,
             "sendmessage": self._send_message,
             "senddocument": self._send_document,
@@ -354,6 +385,9 @@ class FakeBotApi:
             target=self._httpd.serve_forever, args=(0.05,), name="fake-bot-api", daemon=True
         )
         self._thread.start()
+        self._poster.reopen()
+        self._pusher = threading.Thread(target=self._push_updates, name="fake-bot-api-webhook", daemon=True)
+        self._pusher.start()
         return self
 
     def stop(self) -> None:
@@ -363,11 +397,18 @@ class FakeBotApi:
         self._closing.set()
         with self._state:
             self._state.notify_all()
+        self._poster.close_all()
         self._httpd.shutdown()
         self._httpd.close_connections()
         self._httpd.server_close()
         self._thread.join()
-        self._httpd = self._thread = None
+        if self._pusher is not None:
+            self._pusher.join()
+        with self._state:
+            deliveries = list(self._delivery_threads)
+        for thread in deliveries:
+            thread.join()
+        self._httpd = self._thread = self._pusher = None
 
     def __enter__(self) -> Self:
         return self.start()
@@ -499,6 +540,27 @@ class FakeBotApi:
             )
             self._files[stored.file_id] = stored
             return stored
+
+    # Webhook mode
+
+    @property
+    def webhook(self) -> Webhook | None:
+        """What ``setWebhook`` registered; ``None`` while the bot polls."""
+        with self._state:
+            return self._webhook
+
+    def webhook_backends(self, urls: list[str] | None) -> None:
+        """Play the load balancer in front of several bot processes: post each attempt to the next of
+        ``urls`` (``scheme://host:port``) in turn, on the registered URL's path; ``None`` posts to the
+        registered URL itself again."""
+        with self._state:
+            self._backends = list(urls) if urls else None
+            self._backend_turn = 0
+
+    def webhook_deliveries(self) -> list[WebhookDelivery]:
+        """Every attempt to post an update to the webhook, in the order they were answered."""
+        with self._state:
+            return list(self._deliveries)
 
     # Fault injection
 
@@ -677,9 +739,55 @@ class FakeBotApi:
     def _delete_webhook(self, params: dict[str, Any], files: dict[str, UploadedFile]) -> bool:
         if params.get("drop_pending_updates"):
             self._updates.clear()
+        self._webhook = None
+        self._state.notify_all()
         return True
 
+    def _set_webhook(self, params: dict[str, Any], files: dict[str, UploadedFile]) -> bool:
+        """Like Telegram, except that plain http is accepted (the bot under test has no certificate)."""
+        url = str(params.get("url") or "")
+        if params.get("drop_pending_updates"):
+            self._updates.clear()
+        if not url:
+            self._webhook = None
+            self._state.notify_all()
+            return True
+        if urlsplit(url).scheme not in ("http", "https") or not urlsplit(url).hostname:
+            raise _ApiError(400, "Bad Request: bad webhook: An HTTPS URL must be provided for webhook")
+        secret = params.get("secret_token")
+        if secret is not None and not _SECRET_TOKEN.fullmatch(str(secret)):
+            raise _ApiError(400, "Bad Request: secret token contains unallowed characters")
+        max_connections = int(params.get("max_connections") or 40)
+        if not 1 <= max_connections <= 100:
+            raise _ApiError(400, "Bad Request: bad webhook: max_connections must be between 1 and 100")
+        allowed = params.get("allowed_updates")
+        if allowed is None:  # as in Telegram: the previous setting stays
+            kept = self._webhook.allowed_updates if self._webhook else ()
+        else:
+            kept = tuple(str(kind) for kind in allowed)
+        self._webhook = Webhook(url, str(secret) if secret else None, kept, max_connections)
+        self._webhook_error = None
+        self._state.notify_all()
+        return True
+
+    def _get_webhook_info(self, params: dict[str, Any], files: dict[str, UploadedFile]) -> dict[str, Any]:
+        hook = self._webhook
+        info: dict[str, Any] = {
+            "url": hook.url if hook else "",
+            "has_custom_certificate": False,
+            "pending_update_count": len(self._updates),
+        }
+        if hook is not None:
+            info["max_connections"] = hook.max_connections
+            if hook.allowed_updates:
+                info["allowed_updates"] = list(hook.allowed_updates)
+        if self._webhook_error is not None:
+            info["last_error_date"], info["last_error_message"] = self._webhook_error
+        return info
+
     def _get_updates(self, params: dict[str, Any], files: dict[str, UploadedFile]) -> list[dict[str, Any]]:
+        if self._webhook is not None:
+            raise _ApiError(409, _WEBHOOK_CONFLICT)
         offset = params.get("offset")
         if offset is not None:
             offset = int(offset)
@@ -691,9 +799,77 @@ class FakeBotApi:
             )
         limit = min(max(int(params.get("limit", 100)), 1), 100)
         deadline = time.monotonic() + float(params.get("timeout", 0))
-        while not self._updates and not self._closing.is_set() and (remaining := deadline - time.monotonic()) > 0:
+        while (
+            not self._updates
+            and self._webhook is None
+            and not self._closing.is_set()
+            and (remaining := deadline - time.monotonic()) > 0
+        ):
             self._state.wait(remaining)
-        return self._updates[:limit]
+        return [] if self._webhook is not None else self._updates[:limit]
+
+    # Webhook delivery: a pusher thread starts one delivery thread per update, each posting it until a 2xx
+
+    def _push_updates(self) -> None:
+        with self._state:
+            while not self._closing.is_set():
+                self._start_deliveries()
+                self._state.wait(0.5)
+
+    def _start_deliveries(self) -> None:
+        """Post the waiting updates in order, at most ``max_connections`` at once, and never an update of a
+        chat while an earlier one of that chat is unacknowledged."""
+        hook = self._webhook
+        if hook is None:
+            return
+        if hook.allowed_updates:  # Telegram drops what the bot did not ask for
+            self._updates = [u for u in self._updates if _update_kind(u) in hook.allowed_updates]
+        busy = {_update_chat(u) for u in self._updates if u["update_id"] in self._in_flight}
+        for update in self._updates:
+            if len(self._in_flight) >= hook.max_connections:
+                return
+            update_id, chat = update["update_id"], _update_chat(update)
+            if update_id in self._in_flight or (chat is not None and chat in busy):
+                continue
+            busy.add(chat)
+            self._in_flight.add(update_id)
+            thread = threading.Thread(
+                target=self._deliver, args=(update,), name=f"fake-bot-api-webhook-{update_id}", daemon=True
+            )
+            self._delivery_threads.add(thread)
+            thread.start()
+
+    def _deliver(self, update: dict[str, Any]) -> None:
+        update_id, body = update["update_id"], _json(update)
+        wait, longest = self._webhook_retry
+        try:
+            while not self._closing.is_set():
+                with self._state:
+                    hook = self._webhook
+                    if hook is None or all(u["update_id"] != update_id for u in self._updates):
+                        return  # the webhook was deleted (getUpdates will have it), or the update dropped
+                    backend = None
+                    if self._backends:
+                        backend = self._backends[self._backend_turn % len(self._backends)]
+                        self._backend_turn += 1
+                    url = webhook_target(hook.url, backend)
+                started = time.monotonic()
+                status, error = self._poster.post(url, body, hook.secret_token)
+                with self._state:
+                    attempt = WebhookDelivery(update_id, url, backend, status, error, started, time.monotonic())
+                    self._deliveries.append(attempt)
+                    if error is None:
+                        self._updates = [u for u in self._updates if u["update_id"] != update_id]
+                        return
+                    if not self._closing.is_set():
+                        self._webhook_error = (int(time.time()), error)
+                self._closing.wait(wait)
+                wait = min(wait * 2, longest)
+        finally:
+            with self._state:
+                self._in_flight.discard(update_id)
+                self._delivery_threads.discard(threading.current_thread())
+                self._state.notify_all()
 
     def _send_message(self, params: dict[str, Any], files: dict[str, UploadedFile]) -> dict[str, Any]:
         chat_id = _chat_id(params)
@@ -991,6 +1167,20 @@ def _chat_id(params: dict[str, Any]) -> int:
         return int(value)
     except (TypeError, ValueError):
         raise _ApiError(400, "Bad Request: chat not found") from None
+
+
+def _update_kind(update: dict[str, Any]) -> str:
+    """``message``, ``callback_query``…: the one field of an update besides its id."""
+    return next((key for key in update if key != "update_id"), "")
+
+
+def _update_chat(update: dict[str, Any]) -> int | None:
+    """The chat an update concerns (a button's message's chat), ``None`` if none."""
+    content = update.get(_update_kind(update))
+    if not isinstance(content, dict):
+        return None
+    chat = content.get("chat") or (content.get("message") or {}).get("chat") or content.get("from") or {}
+    return chat.get("id")
 
 
 def _commands_key(params: dict[str, Any]) -> str:
