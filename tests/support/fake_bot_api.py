@@ -144,6 +144,16 @@ class ApiCall:
 
 
 @dataclass(frozen=True)
+class QueuedUpdate:
+    """An update as a user's action queued it."""
+
+    update_id: int
+    chat_id: int | None
+    at: float
+    """``time.monotonic()`` when it was queued: the moment the user acted."""
+
+
+@dataclass(frozen=True)
 class InlineButton:
     """A button of an inline keyboard."""
 
@@ -315,7 +325,7 @@ class FakeBotApi:
         self._calls: list[ApiCall] = []
         self._updates: list[dict[str, Any]] = []
         self._last_update_id = first_update_id - 1
-        self._queued_at: dict[int, float] = {}
+        self._queued: dict[int, QueuedUpdate] = {}
         self._chats: dict[int, dict[str, Any]] = {}
         self._messages: dict[tuple[int, int], dict[str, Any]] = {}
         self._last_message_id: dict[int, int] = {}
@@ -457,7 +467,26 @@ class FakeBotApi:
     def queued_at(self, update_id: int) -> float:
         """``time.monotonic()`` when the update was queued: the moment the user acted."""
         with self._state:
-            return self._queued_at[update_id]
+            return self._queued[update_id].at
+
+    def queued_updates(self) -> list[QueuedUpdate]:
+        """Every update queued so far, oldest first."""
+        with self._state:
+            return list(self._queued.values())
+
+    def last_message_id(self, chat_id: int) -> int:
+        """The id of the latest message of the chat, user's or bot's (0 before the first)."""
+        with self._state:
+            return self._last_message_id.get(chat_id, 0)
+
+    def latest_bot_message(self, chat_id: int) -> ChatMessage | None:
+        """The bot's newest message in the chat still there (as it stands now), without copying the chat."""
+        with self._state:
+            for message_id in range(self._last_message_id.get(chat_id, 0), 0, -1):
+                message = self._messages.get((chat_id, message_id))
+                if message is not None and message["from"] == self.bot_user:
+                    return self._snapshot(message)
+            return None
 
     @property
     def pending_updates(self) -> int:
@@ -503,7 +532,8 @@ class FakeBotApi:
         with self._state:
             self._last_update_id += 1
             self._updates.append({"update_id": self._last_update_id, **copy.deepcopy(update)})
-            self._queued_at[self._last_update_id] = time.monotonic()
+            queued = QueuedUpdate(self._last_update_id, _update_chat(self._updates[-1]), time.monotonic())
+            self._queued[self._last_update_id] = queued
             self._state.notify_all()
             return self._last_update_id
 

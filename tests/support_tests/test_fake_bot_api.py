@@ -456,6 +456,22 @@ def test_queued_at_is_when_the_user_acted(server: FakeBotApi) -> None:
     update_id = server.enqueue_update({"message": {"message_id": 1, "chat": {"id": 1}, "date": 0, "text": "x"}})
     assert before <= server.queued_at(update_id) <= time.monotonic()
     assert server.pending_updates == 1
+    assert [(queued.update_id, queued.chat_id) for queued in server.queued_updates()] == [(update_id, 1)]
+
+
+def test_latest_bot_message_of_a_chat(server: FakeBotApi) -> None:
+    assert server.latest_bot_message(1001) is None
+
+    async def action(bot: Bot) -> None:
+        await bot.send_message(1001, "first")
+        await bot.send_message(1001, "second")
+        await bot.send_message(1002, "elsewhere")
+
+    with_bot(server, action)
+    user_writes(server, 1001, "from the user")
+    latest = server.latest_bot_message(1001)
+    assert latest is not None and latest.text == "second"
+    assert server.last_message_id(1001) == 3
 
 
 # Webhook mode
