@@ -350,6 +350,7 @@ class FakeBotApi:
         self._poster = Poster(webhook_timeout)
         self._webhook_retry = webhook_retry
         self._pusher: threading.Thread | None = None
+        self._watchers: list[Callable[[int], None]] = []
         self._methods: dict[str, Callable[[dict[str, Any], dict[str, UploadedFile]], Any]] = {
             "getme": lambda params, files: dict(self.bot_user, can_join_groups=True, supports_inline_queries=False),
             "logout": lambda params, files: True,
@@ -506,6 +507,13 @@ class FakeBotApi:
             if call.paced and call.at >= since and call.chat_id is not None:
                 arrivals.setdefault(call.chat_id, []).append(call.at)
         return {chat_id: max_in_window(times, window) for chat_id, times in arrivals.items()}
+
+    def watch(self, callback: Callable[[int], None]) -> None:
+        """Call ``callback(chat_id)`` whenever the bot sends, edits or deletes a message in a chat, from the
+        server's thread and holding its lock: it must only hand the news on (``loop.call_soon_threadsafe``),
+        so that many scripted users can wait for the bot without polling."""
+        with self._state:
+            self._watchers.append(callback)
 
     def file(self, file_id: str) -> StoredFile:
         with self._state:
@@ -674,9 +682,12 @@ class FakeBotApi:
 
     # HTTP entry point, called from handler threads
 
-    def respond(self, path: str, query: str, content_type: str, body: bytes) -> tuple[int, str, bytes]:
-        """Answer one HTTP request: (status, content type, body); status 0 means hang up without an answer."""
-        arrived = time.monotonic()
+    def respond(
+        self, path: str, query: str, content_type: str, body: bytes, *, arrived: float | None = None
+    ) -> tuple[int, str, bytes]:
+        """Answer one HTTP request: (status, content type, body); status 0 means hang up without an answer.
+        ``arrived``: when its first line was read (default: now)."""
+        arrived = time.monotonic() if arrived is None else arrived
         if match := _FILE_PATH.fullmatch(path):
             return self._download(match["token"], match["path"], arrived)
         if not (match := _METHOD_PATH.fullmatch(path)):
@@ -940,6 +951,8 @@ class FakeBotApi:
         if self._messages.pop(key, None) is None:
             raise _ApiError(400, "Bad Request: message to delete not found")
         self._touched.pop(key, None)
+        for watcher in self._watchers:
+            watcher(key[0])
         return True
 
     def _answer_callback_query(self, params: dict[str, Any], files: dict[str, UploadedFile]) -> bool:
@@ -1045,6 +1058,8 @@ class FakeBotApi:
         self._messages[key] = message
         self._seq += 1
         self._touched[key] = self._seq
+        for watcher in self._watchers:
+            watcher(key[0])
 
     def _snapshot(self, message: dict[str, Any]) -> ChatMessage:
         document = message.get("document")
@@ -1107,11 +1122,15 @@ class _Handler(BaseHTTPRequestHandler):
     def do_POST(self) -> None:
         self._serve()
 
+    def parse_request(self) -> bool:
+        self.arrived = time.monotonic()  # the request line has just been read
+        return super().parse_request()
+
     def _serve(self) -> None:
         body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
         url = urlsplit(self.path)
         status, content_type, payload = self.server.api.respond(
-            unquote(url.path), url.query, self.headers.get("Content-Type", ""), body
+            unquote(url.path), url.query, self.headers.get("Content-Type", ""), body, arrived=self.arrived
         )
         if status == 0:  # dropped unanswered: hang up
             self.close_connection = True

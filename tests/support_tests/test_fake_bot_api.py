@@ -467,7 +467,10 @@ def test_latest_bot_message_of_a_chat(server: FakeBotApi) -> None:
         await bot.send_message(1001, "second")
         await bot.send_message(1002, "elsewhere")
 
+    changed: list[int] = []
+    server.watch(changed.append)
     with_bot(server, action)
+    assert changed == [1001, 1001, 1002]
     user_writes(server, 1001, "from the user")
     latest = server.latest_bot_message(1001)
     assert latest is not None and latest.text == "second"
