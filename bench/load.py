@@ -34,6 +34,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import bisect
+import contextlib
 import os
 import random
 import re
@@ -58,14 +59,12 @@ from storage.db import make_engine, upgrade
 from storage.models import Agency
 from storage.models import Member as MemberRow
 from tests.support import ChatMessage, FakeBotApi
-from tests.support.fake_bot_api import max_in_window
 
 ROOT = Path(__file__).resolve().parents[1]
 FIRST_MEMBER = 2_000_000
 FIRST_FANOUT = 10_000_000
 SHARED = 3  # members of one agency answering at once
 REPLY_METHODS = {"sendmessage", "senddocument", "sendphoto"}
-POLL = 0.02  # how often a member looks at the chat
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 PROSE = "本年度，我单位认真贯彻落实《中华人民共和国政府信息公开条例》，主动公开各类政府信息，依法办理依申请公开。"
 
@@ -85,6 +84,7 @@ class Person:
     typed: int = 0  # row answers typed so far; every other one is typed, the others tapped
     actions: int = 0
     asked_at: int = 0  # the chat's last message id when the member last acted
+    changed: asyncio.Event = field(default_factory=asyncio.Event)  # set when the bot changes the chat
 
     @property
     def user(self) -> dict[str, object]:
@@ -166,6 +166,7 @@ async def play(member: Person, think: float, until: float, stop_fill_after: floa
     member.send(f"/start {member.code}")
     waiting_since = time.monotonic()
     while time.monotonic() < until:
+        member.changed.clear()
         message = member.question()
         if message is None:
             latest = member.server.latest_bot_message(member.user_id)
@@ -174,7 +175,8 @@ async def play(member: Person, think: float, until: float, stop_fill_after: floa
             if newer and quiet > stop_fill_after and time.monotonic() - waiting_since > stop_fill_after:
                 member.send("/fill")  # the bot said something that asks nothing, and then nothing more
                 waiting_since = time.monotonic()
-            await asyncio.sleep(POLL)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(member.changed.wait(), timeout=min(1.0, max(0.01, until - time.monotonic())))
             continue
         if think:
             await asyncio.sleep(think * member.rng.uniform(0.5, 1.5))
@@ -289,7 +291,7 @@ def run(members: int, think: float, fanout: int, args: argparse.Namespace) -> Fi
             asyncio.run(_play_all(crew, think, end))
             drain = time.monotonic() + args.drain
             while time.monotonic() < drain and not _all_answered(server, crew, start, end):
-                time.sleep(0.1)
+                time.sleep(0.5)
         finally:
             if process.poll() is not None:
                 figures.bot_failed = (Path(tmp) / "bot.log").read_text(errors="replace")[-2000:]
@@ -299,6 +301,17 @@ def run(members: int, think: float, fanout: int, args: argparse.Namespace) -> Fi
 
 
 async def _play_all(crew: list[Person], think: float, until: float) -> None:
+    loop = asyncio.get_running_loop()
+    by_chat = {member.user_id: member for member in crew}
+    for member in crew:
+        member.changed = asyncio.Event()  # of this loop
+
+    def changed(chat_id: int) -> None:  # from the server's threads
+        if (member := by_chat.get(chat_id)) is not None:
+            loop.call_soon_threadsafe(member.changed.set)
+
+    crew[0].server.watch(changed)
+
     async def one(member: Person, delay: float) -> None:
         await asyncio.sleep(delay)
         await play(member, think, until)
@@ -352,10 +365,8 @@ def measure(server: FakeBotApi, figures: Figures, chats: set[int], start: float,
     by_method = Counter(c.method for c in window if c.chat_id is None or c.chat_id in chats)
     figures.per_action = {m: n / max(1, figures.actions) for m, n in by_method.most_common()}
     figures.paced_max = server.paced_calls_per_window(1.0)
-    member_calls = [c for c in server.calls() if c.paced and c.chat_id in chats]
-    figures.chat_max = max(
-        (max_in_window([c.at for c in member_calls if c.chat_id == chat]) for chat in chats), default=0
-    )
+    per_chat = server.paced_calls_per_chat_window(1.0)
+    figures.chat_max = max((n for chat, n in per_chat.items() if chat in chats), default=0)
 
 
 # Output
@@ -434,6 +445,7 @@ def main() -> None:
             if args.fanout:
                 loaded = run(k, think, args.fanout, args)
                 show(loaded)
+                results.append(loaded)
                 pairs.append((figures, loaded))
     summary(results, pairs)
 
