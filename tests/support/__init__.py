@@ -12,6 +12,7 @@ from tests.support.fake_bot_api import (
     application_builder,
     polling,
 )
+from tests.support.webhook import WebhookDelivery
 
 __all__ = [
     "DEFAULT_TOKEN",
@@ -22,6 +23,7 @@ __all__ = [
     "FakeBotApi",
     "InlineButton",
     "StoredFile",
+    "WebhookDelivery",
     "application_builder",
     "polling",
 ]

@@ -1,9 +1,11 @@
 """A fake Telegram Bot API server for end-to-end tests.
 
 It speaks enough of https://core.telegram.org/bots/api over real HTTP for a python-telegram-bot
-``Application`` using long polling: the bot under test is pointed at ``server.root`` and cannot tell
-the difference, while tests queue what users do, read everything the bot sent, and inject the errors
-Telegram produces (flood control, blocked users, slow answers).
+``Application`` using long polling or a webhook: the bot under test is pointed at ``server.root`` and
+cannot tell the difference, while tests queue what users do, read everything the bot sent, and inject
+what Telegram and the network do (latency, flood control, 5xx answers, blocked users, answers that never
+come back). With a webhook set, a thread posts each update to it (or, playing a load balancer, to
+several backends in turn) until it is acknowledged, keeping each chat's updates in order.
 
 The server is ``http.server.ThreadingHTTPServer`` in a background thread, so it works the same
 whether the bot runs in the test's event loop or in a subprocess. Every piece of state lives behind
@@ -12,6 +14,7 @@ one lock; the handler threads and the test only meet there.
 
 from __future__ import annotations
 
+import bisect
 import copy
 import json
 import random
@@ -25,6 +28,7 @@ from contextlib import asynccontextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import timedelta
 from html.parser import HTMLParser
+from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import PurePosixPath
 from types import TracebackType
@@ -32,6 +36,9 @@ from typing import Any, Self
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 from telegram.ext import Application, ApplicationBuilder
+
+from tests.support.webhook import Poster, Webhook, WebhookDelivery
+from tests.support.webhook import target as webhook_target
 
 DEFAULT_TOKEN = "123456789:TEST-token-of-the-fake-bot-api"
 DOWNLOAD = "download"
@@ -43,6 +50,7 @@ _FILE_PATH = re.compile(r"/file/bot(?P<token>[^/]+)/(?P<path>.+)")
 _STRING_PARAMS = frozenset(
     {"text", "caption", "parse_mode", "callback_query_id", "inline_message_id", "file_id", "action"}
     | {"language_code", "url", "document", "photo", "business_connection_id", "message_effect_id"}
+    | {"secret_token", "ip_address"}
 )
 _CHAT_ACTIONS = frozenset(
     {"typing", "upload_photo", "record_video", "upload_video", "record_voice", "upload_voice"}
@@ -51,6 +59,13 @@ _CHAT_ACTIONS = frozenset(
 _HTML_TAGS = frozenset(
     {"b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "span", "tg-spoiler", "a", "code", "pre"}
     | {"blockquote", "tg-emoji"}
+)
+# Calls that put something in a chat, which Telegram holds to about 30 a second: those with a chat_id whose
+# method starts so (sendMessage, sendDocument, editMessageText, deleteMessage, sendChatAction…).
+_PACED_PREFIXES = ("send", "edit", "delete", "copy", "forward", "stop")
+_SECRET_TOKEN = re.compile(r"[A-Za-z0-9_-]{1,256}")
+_WEBHOOK_CONFLICT = (
+    "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first"
 )
 _COMMAND_NAME = re.compile(r"[a-z0-9_]{1,32}")
 _MAX_TEXT, _MAX_CAPTION, _MAX_CALLBACK_DATA = 4096, 1024, 64
@@ -100,14 +115,42 @@ class ApiCall:
     params: dict[str, Any]
     files: dict[str, UploadedFile]
     status: int
+    """The HTTP status answered; 0 when the request was dropped unanswered (``time_out``)."""
     response: dict[str, Any]
     at: float
-    """``time.monotonic()`` when the request arrived."""
+    """``time.monotonic()`` when the request arrived, before any injected latency or delay."""
+    processed_at: float = 0.0
+    """``time.monotonic()`` when the server acted on it (a sent message appeared in the chat)."""
+    withheld: bool = False
+    """The answer was withheld (``time_out``): the client timed out, whether or not it was processed."""
 
     @property
     def description(self) -> str | None:
         """Telegram's error description, ``None`` for a successful call."""
         return self.response.get("description")
+
+    @property
+    def chat_id(self) -> int | None:
+        try:
+            return int(self.params["chat_id"])
+        except (KeyError, TypeError, ValueError):
+            return None
+
+    @property
+    def paced(self) -> bool:
+        """Addressed to a chat, and so within Telegram's 30 messages a second: sendMessage, editMessage*,
+        deleteMessage, sendChatAction… (not answerCallbackQuery, getUpdates, setMyCommands)."""
+        return self.chat_id is not None and self.method.lower().startswith(_PACED_PREFIXES)
+
+
+@dataclass(frozen=True)
+class QueuedUpdate:
+    """An update as a user's action queued it."""
+
+    update_id: int
+    chat_id: int | None
+    at: float
+    """``time.monotonic()`` when it was queued: the moment the user acted."""
 
 
 @dataclass(frozen=True)
@@ -187,12 +230,30 @@ class _ApiError(Exception):
         return response
 
 
+_STATUS_DESCRIPTIONS = {
+    403: "Forbidden: bot was blocked by the user",
+    500: "Internal Server Error",
+    502: "Bad Gateway",
+    503: "Service Unavailable",
+    504: "Gateway Timeout",
+}
+
+
 @dataclass
-class _FloodRule:
-    retry_after: int
+class _Trigger:
+    """When a fault fires: the next ``remaining`` calls, or a seeded random fraction ``probability``."""
+
     remaining: int | None
     probability: float
     rng: random.Random
+
+    @classmethod
+    def of(cls, times: int | None, probability: float | None, seed: int | None) -> _Trigger:
+        if probability is not None and not 0 <= probability <= 1:
+            raise ValueError(f"a probability is between 0 and 1: {probability}")
+        if probability is None:
+            return cls(1 if times is None else times, 0.0, random.Random(seed))
+        return cls(None, probability, random.Random(seed))
 
     def fires(self) -> bool:
         if self.remaining is None:
@@ -204,6 +265,23 @@ class _FloodRule:
 
 
 @dataclass
+class _FailRule:
+    """An error answer instead of processing: 429 (flood control), 5xx, 403…"""
+
+    trigger: _Trigger
+    error: _ApiError
+
+
+@dataclass
+class _TimeOutRule:
+    """The answer is held back ``hold`` seconds: the client times out."""
+
+    trigger: _Trigger
+    after_processing: bool
+    hold: float
+
+
+@dataclass
 class _CallbackQuery:
     chat_id: int
     answer: dict[str, Any] | None = None
@@ -211,7 +289,9 @@ class _CallbackQuery:
 
 @dataclass
 class _Faults:
-    flood: dict[str, _FloodRule] = field(default_factory=dict)
+    # Per method (lower case), then per HTTP status: a new rule for the same status replaces the old one.
+    failures: dict[str, dict[int, _FailRule]] = field(default_factory=dict)
+    time_outs: dict[str, _TimeOutRule] = field(default_factory=dict)
     blocked_chats: set[int] = field(default_factory=set)
     delays: dict[str | None, float] = field(default_factory=dict)
 
@@ -220,10 +300,18 @@ class FakeBotApi:
     """The fake server: ``with FakeBotApi() as server:`` then point the bot at ``server.root``."""
 
     def __init__(
-        self, *, token: str = DEFAULT_TOKEN, bot_username: str = "nianbao_test_bot", first_update_id: int = 1
+        self,
+        *,
+        token: str = DEFAULT_TOKEN,
+        bot_username: str = "nianbao_test_bot",
+        first_update_id: int = 1,
+        webhook_timeout: float = 10.0,
+        webhook_retry: tuple[float, float] = (0.1, 2.0),
     ) -> None:
         """``first_update_id``: Telegram numbers a bot's updates upwards from some positive number; a server
-        started again on a database that remembers handled updates must not start from the same one."""
+        started again on a database that remembers handled updates must not start from the same one.
+        ``webhook_timeout``: how long a webhook POST may take before it counts as failed;
+        ``webhook_retry``: the first and the longest wait before posting a failed update again (doubling)."""
         self.token = token
         self.bot_user: dict[str, Any] = {
             "id": int(token.split(":")[0]),
@@ -237,6 +325,7 @@ class FakeBotApi:
         self._calls: list[ApiCall] = []
         self._updates: list[dict[str, Any]] = []
         self._last_update_id = first_update_id - 1
+        self._queued: dict[int, QueuedUpdate] = {}
         self._chats: dict[int, dict[str, Any]] = {}
         self._messages: dict[tuple[int, int], dict[str, Any]] = {}
         self._last_message_id: dict[int, int] = {}
@@ -249,11 +338,26 @@ class FakeBotApi:
         self._commands: dict[str, list[dict[str, Any]]] = {}
         self._menu_buttons: dict[int | None, dict[str, Any]] = {}
         self._faults = _Faults()
+        self._latency = 0.0
+        # Webhook mode: what setWebhook registered, the updates being posted, every attempt so far.
+        self._webhook: Webhook | None = None
+        self._backends: list[str] | None = None
+        self._backend_turn = 0
+        self._in_flight: set[int] = set()
+        self._deliveries: list[WebhookDelivery] = []
+        self._webhook_error: tuple[int, str] | None = None
+        self._delivery_threads: set[threading.Thread] = set()
+        self._poster = Poster(webhook_timeout)
+        self._webhook_retry = webhook_retry
+        self._pusher: threading.Thread | None = None
+        self._watchers: list[Callable[[int], None]] = []
         self._methods: dict[str, Callable[[dict[str, Any], dict[str, UploadedFile]], Any]] = {
             "getme": lambda params, files: dict(self.bot_user, can_join_groups=True, supports_inline_queries=False),
             "logout": lambda params, files: True,
             "close": lambda params, files: True,
             "deletewebhook": self._delete_webhook,
+            "setwebhook": self._set_webhook,
+            "getwebhookinfo": self._get_webhook_info,
             "getupdates": self._get_updates,
             "sendmessage": self._send_message,
             "senddocument": self._send_document,
@@ -292,6 +396,9 @@ class FakeBotApi:
             target=self._httpd.serve_forever, args=(0.05,), name="fake-bot-api", daemon=True
         )
         self._thread.start()
+        self._poster.reopen()
+        self._pusher = threading.Thread(target=self._push_updates, name="fake-bot-api-webhook", daemon=True)
+        self._pusher.start()
         return self
 
     def stop(self) -> None:
@@ -301,11 +408,18 @@ class FakeBotApi:
         self._closing.set()
         with self._state:
             self._state.notify_all()
+        self._poster.close_all()
         self._httpd.shutdown()
         self._httpd.close_connections()
         self._httpd.server_close()
         self._thread.join()
-        self._httpd = self._thread = None
+        if self._pusher is not None:
+            self._pusher.join()
+        with self._state:
+            deliveries = list(self._delivery_threads)
+        for thread in deliveries:
+            thread.join()
+        self._httpd = self._thread = self._pusher = None
 
     def __enter__(self) -> Self:
         return self.start()
@@ -351,6 +465,56 @@ class FakeBotApi:
         with self._state:
             return self._chat_activity.get(chat_id)
 
+    def queued_at(self, update_id: int) -> float:
+        """``time.monotonic()`` when the update was queued: the moment the user acted."""
+        with self._state:
+            return self._queued[update_id].at
+
+    def queued_updates(self) -> list[QueuedUpdate]:
+        """Every update queued so far, oldest first."""
+        with self._state:
+            return list(self._queued.values())
+
+    def last_message_id(self, chat_id: int) -> int:
+        """The id of the latest message of the chat, user's or bot's (0 before the first)."""
+        with self._state:
+            return self._last_message_id.get(chat_id, 0)
+
+    def latest_bot_message(self, chat_id: int) -> ChatMessage | None:
+        """The bot's newest message in the chat still there (as it stands now), without copying the chat."""
+        with self._state:
+            for message_id in range(self._last_message_id.get(chat_id, 0), 0, -1):
+                message = self._messages.get((chat_id, message_id))
+                if message is not None and message["from"] == self.bot_user:
+                    return self._snapshot(message)
+            return None
+
+    @property
+    def pending_updates(self) -> int:
+        """Updates queued and not yet confirmed by ``getUpdates``' offset (or delivered to the webhook)."""
+        with self._state:
+            return len(self._updates)
+
+    def paced_calls_per_window(self, window: float = 1.0, *, since: float = float("-inf")) -> int:
+        """The most paced calls (see ``ApiCall.paced``; failed ones too) that ARRIVED within any window
+        [t, t + ``window``), counting those that arrived at or after ``since``: Telegram's 30 a second."""
+        return max_in_window([call.at for call in self.calls() if call.paced and call.at >= since], window)
+
+    def paced_calls_per_chat_window(self, window: float = 1.0, *, since: float = float("-inf")) -> dict[int, int]:
+        """For each chat, the most paced calls addressed to it that arrived within any ``window``."""
+        arrivals: dict[int, list[float]] = {}
+        for call in self.calls():
+            if call.paced and call.at >= since and call.chat_id is not None:
+                arrivals.setdefault(call.chat_id, []).append(call.at)
+        return {chat_id: max_in_window(times, window) for chat_id, times in arrivals.items()}
+
+    def watch(self, callback: Callable[[int], None]) -> None:
+        """Call ``callback(chat_id)`` whenever the bot sends, edits or deletes a message in a chat, from the
+        server's thread and holding its lock: it must only hand the news on (``loop.call_soon_threadsafe``),
+        so that many scripted users can wait for the bot without polling."""
+        with self._state:
+            self._watchers.append(callback)
+
     def file(self, file_id: str) -> StoredFile:
         with self._state:
             return self._files[file_id]
@@ -376,6 +540,8 @@ class FakeBotApi:
         with self._state:
             self._last_update_id += 1
             self._updates.append({"update_id": self._last_update_id, **copy.deepcopy(update)})
+            queued = QueuedUpdate(self._last_update_id, _update_chat(self._updates[-1]), time.monotonic())
+            self._queued[self._last_update_id] = queued
             self._state.notify_all()
             return self._last_update_id
 
@@ -413,6 +579,27 @@ class FakeBotApi:
             self._files[stored.file_id] = stored
             return stored
 
+    # Webhook mode
+
+    @property
+    def webhook(self) -> Webhook | None:
+        """What ``setWebhook`` registered; ``None`` while the bot polls."""
+        with self._state:
+            return self._webhook
+
+    def webhook_backends(self, urls: list[str] | None) -> None:
+        """Play the load balancer in front of several bot processes: post each attempt to the next of
+        ``urls`` (``scheme://host:port``) in turn, on the registered URL's path; ``None`` posts to the
+        registered URL itself again."""
+        with self._state:
+            self._backends = list(urls) if urls else None
+            self._backend_turn = 0
+
+    def webhook_deliveries(self) -> list[WebhookDelivery]:
+        """Every attempt to post an update to the webhook, in the order they were answered."""
+        with self._state:
+            return list(self._deliveries)
+
     # Fault injection
 
     def flood_control(
@@ -428,13 +615,42 @@ class FakeBotApi:
         random fraction ``probability`` of calls."""
         if times is not None and probability is not None:
             raise ValueError("give either times or probability")
-        rng = random.Random(seed)
-        if probability is None:
-            rule = _FloodRule(retry_after, 1 if times is None else times, 0.0, rng)
-        else:
-            rule = _FloodRule(retry_after, None, probability, rng)
+        error = _ApiError(429, f"Too Many Requests: retry after {retry_after}", {"retry_after": retry_after})
         with self._state:
-            self._faults.flood[method.lower()] = rule
+            rules = self._faults.failures.setdefault(method.lower(), {})
+            rules[429] = _FailRule(_Trigger.of(times, probability, seed), error)
+
+    def fail(
+        self,
+        method: str,
+        status: int,
+        *,
+        times: int = 1,
+        description: str | None = None,
+        p: float | None = None,
+        seed: int | None = None,
+    ) -> None:
+        """Answer ``method`` with an error instead of processing it: the next ``times`` calls, or (with ``p``)
+        each call with probability ``p``, reproducibly given ``seed``. The body is Telegram's, e.g.
+        ``{"ok": false, "error_code": 502, "description": "Bad Gateway"}``; 403 says the user blocked the
+        bot. python-telegram-bot raises ``Forbidden`` for 403 and ``NetworkError`` for 5xx."""
+        if not 400 <= status <= 599:
+            raise ValueError(f"an error status is 4xx or 5xx: {status}")
+        text = description or _STATUS_DESCRIPTIONS.get(status) or HTTPStatus(status).phrase
+        with self._state:
+            rules = self._faults.failures.setdefault(method.lower(), {})
+            rules[status] = _FailRule(_Trigger.of(times, p, seed), _ApiError(status, text))
+
+    def time_out(self, method: str, *, times: int = 1, after_processing: bool = True, hold: float = 6.0) -> None:
+        """Let the next ``times`` calls of ``method`` time out in the client: the answer is held back
+        ``hold`` seconds (python-telegram-bot gives up after 5 s by default), then sent to whoever still
+        listens. ``after_processing``: the call takes effect first (a sendMessage's message does appear in
+        the chat, as when Telegram's answer is lost on the way back); otherwise it is dropped unprocessed
+        and the connection closed without an answer. Stopping the server cuts the hold short."""
+        with self._state:
+            self._faults.time_outs[method.lower()] = _TimeOutRule(
+                _Trigger.of(times, None, None), after_processing, hold
+            )
 
     def block_chat(self, chat_id: int) -> None:
         """Answer every request about the chat with 403, as when the user blocked the bot."""
@@ -446,9 +662,19 @@ class FakeBotApi:
             self._faults.blocked_chats.discard(chat_id)
 
     def delay(self, seconds: float, *, method: str | None = None) -> None:
-        """Wait before answering ``method`` (every method when ``None``); 0 removes the delay."""
+        """Wait before processing ``method`` (every method when ``None``), on top of ``latency``; 0 removes
+        the delay. A slow Telegram; ``clear_faults`` removes it."""
         with self._state:
             self._faults.delays[method.lower() if method else None] = seconds
+
+    def latency(self, seconds: float) -> None:
+        """The network: every request (file downloads too) waits ``seconds`` before it is processed, like a
+        round trip to Telegram (about 0.1 s). Requests wait concurrently, each in its own thread;
+        ``ApiCall.at`` stays the arrival time. Not a fault: ``clear_faults`` keeps it; 0 removes it."""
+        if seconds < 0:
+            raise ValueError(f"latency cannot be negative: {seconds}")
+        with self._state:
+            self._latency = seconds
 
     def clear_faults(self) -> None:
         with self._state:
@@ -456,13 +682,17 @@ class FakeBotApi:
 
     # HTTP entry point, called from handler threads
 
-    def respond(self, path: str, query: str, content_type: str, body: bytes) -> tuple[int, str, bytes]:
-        """Answer one HTTP request: (status, content type, body)."""
-        arrived = time.monotonic()
+    def respond(
+        self, path: str, query: str, content_type: str, body: bytes, *, arrived: float | None = None
+    ) -> tuple[int, str, bytes]:
+        """Answer one HTTP request: (status, content type, body); status 0 means hang up without an answer.
+        ``arrived``: when its first line was read (default: now)."""
+        arrived = time.monotonic() if arrived is None else arrived
         if match := _FILE_PATH.fullmatch(path):
             return self._download(match["token"], match["path"], arrived)
         if not (match := _METHOD_PATH.fullmatch(path)):
             return 404, "application/json", _json({"ok": False, "error_code": 404, "description": "Not Found"})
+        method = match["method"]
         try:
             params, files = _parse_request(content_type, body, query)
         except ValueError as error:
@@ -471,15 +701,29 @@ class FakeBotApi:
         else:
             failure = None
         with self._state:
-            delay = self._faults.delays.get(match["method"].lower(), self._faults.delays.get(None, 0.0))
-        if delay:
-            self._closing.wait(delay)
+            wait = self._latency + self._faults.delays.get(method.lower(), self._faults.delays.get(None, 0.0))
+            time_out = self._faults.time_outs.get(method.lower())
+            if time_out is not None and not time_out.trigger.fires():
+                time_out = None
+        if wait:
+            self._closing.wait(wait)
+        if time_out is not None and not time_out.after_processing:
+            with self._state:
+                dropped = {"ok": False, "description": "dropped unanswered (time_out)"}
+                self._calls.append(ApiCall(method, params, files, 0, dropped, arrived, time.monotonic(), True))
+            self._closing.wait(time_out.hold)
+            return 0, "", b""
         with self._state:
-            status, response = self._answer(match["token"], match["method"], params, files, failure)
-            self._calls.append(ApiCall(match["method"], params, files, status, response, arrived))
+            status, response = self._answer(match["token"], method, params, files, failure)
+            processed = time.monotonic()
+            self._calls.append(
+                ApiCall(method, params, files, status, response, arrived, processed, time_out is not None)
+            )
             if (chat_id := self._chat_of(params)) is not None:
-                self._chat_activity[chat_id] = time.monotonic()
-            return status, "application/json", _json(response)
+                self._chat_activity[chat_id] = processed
+        if time_out is not None:
+            self._closing.wait(time_out.hold)
+        return status, "application/json", _json(response)
 
     def _answer(
         self,
@@ -506,15 +750,17 @@ class FakeBotApi:
         return 200, {"ok": True, "result": copy.deepcopy(result)}
 
     def _check_faults(self, method: str, params: dict[str, Any]) -> None:
-        rule = self._faults.flood.get(method.lower())
-        if rule is not None and rule.fires():
-            raise _ApiError(
-                429, f"Too Many Requests: retry after {rule.retry_after}", {"retry_after": rule.retry_after}
-            )
+        for rule in self._faults.failures.get(method.lower(), {}).values():
+            if rule.trigger.fires():
+                raise rule.error
         if self._chat_of(params) in self._faults.blocked_chats:
             raise _ApiError(403, "Forbidden: bot was blocked by the user")
 
     def _download(self, token: str, file_path: str, arrived: float) -> tuple[int, str, bytes]:
+        with self._state:
+            wait = self._latency + self._faults.delays.get(DOWNLOAD, 0.0)
+        if wait:
+            self._closing.wait(wait)
         with self._state:
             stored = next((f for f in self._files.values() if f.file_path == file_path), None)
             if token != self.token:
@@ -523,7 +769,8 @@ class FakeBotApi:
                 status, response = 404, _ApiError(404, "Not Found").response()
             else:
                 status, response = 200, {"ok": True}
-            self._calls.append(ApiCall(DOWNLOAD, {"file_path": file_path}, {}, status, response, arrived))
+            download = ApiCall(DOWNLOAD, {"file_path": file_path}, {}, status, response, arrived, time.monotonic())
+            self._calls.append(download)
         if stored is None or status != 200:
             return status, "application/json", _json(response)
         return status, stored.mime_type, stored.content
@@ -533,9 +780,55 @@ class FakeBotApi:
     def _delete_webhook(self, params: dict[str, Any], files: dict[str, UploadedFile]) -> bool:
         if params.get("drop_pending_updates"):
             self._updates.clear()
+        self._webhook = None
+        self._state.notify_all()
         return True
 
+    def _set_webhook(self, params: dict[str, Any], files: dict[str, UploadedFile]) -> bool:
+        """Like Telegram, except that plain http is accepted (the bot under test has no certificate)."""
+        url = str(params.get("url") or "")
+        if params.get("drop_pending_updates"):
+            self._updates.clear()
+        if not url:
+            self._webhook = None
+            self._state.notify_all()
+            return True
+        if urlsplit(url).scheme not in ("http", "https") or not urlsplit(url).hostname:
+            raise _ApiError(400, "Bad Request: bad webhook: An HTTPS URL must be provided for webhook")
+        secret = params.get("secret_token")
+        if secret is not None and not _SECRET_TOKEN.fullmatch(str(secret)):
+            raise _ApiError(400, "Bad Request: secret token contains unallowed characters")
+        max_connections = int(params.get("max_connections") or 40)
+        if not 1 <= max_connections <= 100:
+            raise _ApiError(400, "Bad Request: bad webhook: max_connections must be between 1 and 100")
+        allowed = params.get("allowed_updates")
+        if allowed is None:  # as in Telegram: the previous setting stays
+            kept = self._webhook.allowed_updates if self._webhook else ()
+        else:
+            kept = tuple(str(kind) for kind in allowed)
+        self._webhook = Webhook(url, str(secret) if secret else None, kept, max_connections)
+        self._webhook_error = None
+        self._state.notify_all()
+        return True
+
+    def _get_webhook_info(self, params: dict[str, Any], files: dict[str, UploadedFile]) -> dict[str, Any]:
+        hook = self._webhook
+        info: dict[str, Any] = {
+            "url": hook.url if hook else "",
+            "has_custom_certificate": False,
+            "pending_update_count": len(self._updates),
+        }
+        if hook is not None:
+            info["max_connections"] = hook.max_connections
+            if hook.allowed_updates:
+                info["allowed_updates"] = list(hook.allowed_updates)
+        if self._webhook_error is not None:
+            info["last_error_date"], info["last_error_message"] = self._webhook_error
+        return info
+
     def _get_updates(self, params: dict[str, Any], files: dict[str, UploadedFile]) -> list[dict[str, Any]]:
+        if self._webhook is not None:
+            raise _ApiError(409, _WEBHOOK_CONFLICT)
         offset = params.get("offset")
         if offset is not None:
             offset = int(offset)
@@ -547,9 +840,77 @@ class FakeBotApi:
             )
         limit = min(max(int(params.get("limit", 100)), 1), 100)
         deadline = time.monotonic() + float(params.get("timeout", 0))
-        while not self._updates and not self._closing.is_set() and (remaining := deadline - time.monotonic()) > 0:
+        while (
+            not self._updates
+            and self._webhook is None
+            and not self._closing.is_set()
+            and (remaining := deadline - time.monotonic()) > 0
+        ):
             self._state.wait(remaining)
-        return self._updates[:limit]
+        return [] if self._webhook is not None else self._updates[:limit]
+
+    # Webhook delivery: a pusher thread starts one delivery thread per update, each posting it until a 2xx
+
+    def _push_updates(self) -> None:
+        with self._state:
+            while not self._closing.is_set():
+                self._start_deliveries()
+                self._state.wait(0.5)
+
+    def _start_deliveries(self) -> None:
+        """Post the waiting updates in order, at most ``max_connections`` at once, and never an update of a
+        chat while an earlier one of that chat is unacknowledged."""
+        hook = self._webhook
+        if hook is None:
+            return
+        if hook.allowed_updates:  # Telegram drops what the bot did not ask for
+            self._updates = [u for u in self._updates if _update_kind(u) in hook.allowed_updates]
+        busy = {_update_chat(u) for u in self._updates if u["update_id"] in self._in_flight}
+        for update in self._updates:
+            if len(self._in_flight) >= hook.max_connections:
+                return
+            update_id, chat = update["update_id"], _update_chat(update)
+            if update_id in self._in_flight or (chat is not None and chat in busy):
+                continue
+            busy.add(chat)
+            self._in_flight.add(update_id)
+            thread = threading.Thread(
+                target=self._deliver, args=(update,), name=f"fake-bot-api-webhook-{update_id}", daemon=True
+            )
+            self._delivery_threads.add(thread)
+            thread.start()
+
+    def _deliver(self, update: dict[str, Any]) -> None:
+        update_id, body = update["update_id"], _json(update)
+        wait, longest = self._webhook_retry
+        try:
+            while not self._closing.is_set():
+                with self._state:
+                    hook = self._webhook
+                    if hook is None or all(u["update_id"] != update_id for u in self._updates):
+                        return  # the webhook was deleted (getUpdates will have it), or the update dropped
+                    backend = None
+                    if self._backends:
+                        backend = self._backends[self._backend_turn % len(self._backends)]
+                        self._backend_turn += 1
+                    url = webhook_target(hook.url, backend)
+                started = time.monotonic()
+                status, error = self._poster.post(url, body, hook.secret_token)
+                with self._state:
+                    attempt = WebhookDelivery(update_id, url, backend, status, error, started, time.monotonic())
+                    self._deliveries.append(attempt)
+                    if error is None:
+                        self._updates = [u for u in self._updates if u["update_id"] != update_id]
+                        return
+                    if not self._closing.is_set():
+                        self._webhook_error = (int(time.time()), error)
+                self._closing.wait(wait)
+                wait = min(wait * 2, longest)
+        finally:
+            with self._state:
+                self._in_flight.discard(update_id)
+                self._delivery_threads.discard(threading.current_thread())
+                self._state.notify_all()
 
     def _send_message(self, params: dict[str, Any], files: dict[str, UploadedFile]) -> dict[str, Any]:
         chat_id = _chat_id(params)
@@ -590,6 +951,8 @@ class FakeBotApi:
         if self._messages.pop(key, None) is None:
             raise _ApiError(400, "Bad Request: message to delete not found")
         self._touched.pop(key, None)
+        for watcher in self._watchers:
+            watcher(key[0])
         return True
 
     def _answer_callback_query(self, params: dict[str, Any], files: dict[str, UploadedFile]) -> bool:
@@ -695,6 +1058,8 @@ class FakeBotApi:
         self._messages[key] = message
         self._seq += 1
         self._touched[key] = self._seq
+        for watcher in self._watchers:
+            watcher(key[0])
 
     def _snapshot(self, message: dict[str, Any]) -> ChatMessage:
         document = message.get("document")
@@ -714,6 +1079,9 @@ class _HttpServer(ThreadingHTTPServer):
 
     daemon_threads = False
     block_on_close = True
+    # socketserver's default backlog (5) drops the SYNs of a burst of new connections, which the client
+    # then repeats a second later: a whole second of made-up latency.
+    request_queue_size = 1024
 
     def __init__(self, api: FakeBotApi) -> None:
         super().__init__(("127.0.0.1", 0), _Handler)
@@ -754,12 +1122,19 @@ class _Handler(BaseHTTPRequestHandler):
     def do_POST(self) -> None:
         self._serve()
 
+    def parse_request(self) -> bool:
+        self.arrived = time.monotonic()  # the request line has just been read
+        return super().parse_request()
+
     def _serve(self) -> None:
         body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
         url = urlsplit(self.path)
         status, content_type, payload = self.server.api.respond(
-            unquote(url.path), url.query, self.headers.get("Content-Type", ""), body
+            unquote(url.path), url.query, self.headers.get("Content-Type", ""), body, arrived=self.arrived
         )
+        if status == 0:  # dropped unanswered: hang up
+            self.close_connection = True
+            return
         self.send_response(status)
         self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(payload)))
@@ -843,6 +1218,20 @@ def _chat_id(params: dict[str, Any]) -> int:
         raise _ApiError(400, "Bad Request: chat not found") from None
 
 
+def _update_kind(update: dict[str, Any]) -> str:
+    """``message``, ``callback_query``…: the one field of an update besides its id."""
+    return next((key for key in update if key != "update_id"), "")
+
+
+def _update_chat(update: dict[str, Any]) -> int | None:
+    """The chat an update concerns (a button's message's chat), ``None`` if none."""
+    content = update.get(_update_kind(update))
+    if not isinstance(content, dict):
+        return None
+    chat = content.get("chat") or (content.get("message") or {}).get("chat") or content.get("from") or {}
+    return chat.get("id")
+
+
 def _commands_key(params: dict[str, Any]) -> str:
     scope = params.get("scope") or {"type": "default"}
     return json.dumps(scope, sort_keys=True) + "|" + str(params.get("language_code") or "")
@@ -883,6 +1272,12 @@ def _visible_text(text: Any, parse_mode: Any) -> str:
             400, f"Bad Request: can't parse entities: Can't find end tag corresponding to start tag \"{unclosed}\""
         )
     return "".join(parser.visible)
+
+
+def max_in_window(times: list[float], window: float = 1.0) -> int:
+    """The largest number of moments within any half-open window [t, t + ``window``)."""
+    ordered = sorted(times)
+    return max((bisect.bisect_left(ordered, t + window) - i for i, t in enumerate(ordered)), default=0)
 
 
 def _json(payload: Any) -> bytes:
