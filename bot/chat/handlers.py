@@ -17,7 +17,7 @@ import tempfile
 from io import BytesIO
 from pathlib import Path
 
-from telegram import Bot, Message, Update
+from telegram import Bot, CallbackQuery, Message, Update
 from telegram.constants import ChatAction
 from telegram.error import TelegramError
 from telegram.ext import Application, ContextTypes
@@ -272,8 +272,9 @@ async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     (removing it would cost a second message): its buttons name their question, so an old one is known."""
     query = update.callback_query
     assert query is not None
-    with contextlib.suppress(TelegramError):  # the spinner stops by itself if this is lost
-        await query.answer()
+    # The spinner's answer goes on beside the walk: a slow or lost one holds up nothing (the spinner
+    # stops by itself after a while).
+    context.application.create_task(_stop_spinner(query), update)
     turn, walk, db = _turn(update), _walk(context), _db(context)
     action = decode(query.data)
     if action is None:
@@ -289,6 +290,11 @@ async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         jobs.changed(context.application)
         return
     await _answer(context, turn, await db.call(lambda: walk.act(turn, action)))
+
+
+async def _stop_spinner(query: CallbackQuery) -> None:
+    with contextlib.suppress(TelegramError):
+        await query.answer()
 
 
 async def report(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
