@@ -45,13 +45,15 @@ class BotProcess:
         self.process: subprocess.Popen[bytes] | None = None
 
     def start(self, timeout: float = 20) -> None:
-        polls = len(self.server.calls("getUpdates"))
+        # Ready once it polls, or in webhook mode once it has registered its webhook.
+        method = "setWebhook" if self.env.get("WEBHOOK_URL") else "getUpdates"
+        polls = len(self.server.calls(method))
         with self.log.open("ab") as log:
             self.process = subprocess.Popen(
                 [sys.executable, "-m", "bot", "run"], cwd=self.workdir, env=self.env, stdout=log, stderr=log
             )
         deadline = time.monotonic() + timeout
-        while len(self.server.calls("getUpdates")) <= polls:  # polling has begun: the bot is ready
+        while len(self.server.calls(method)) <= polls:  # the bot is ready
             if self.process.poll() is not None or time.monotonic() > deadline:
                 raise AssertionError(f"the bot did not start:\n{self.log.read_text(errors='replace')[-3000:]}")
             time.sleep(0.05)
