@@ -291,6 +291,25 @@ def test_broadcasts_alone_go_in_bursts_of_27_first_come_first_served() -> None:
     assert [chat_id for chat_id, _ in api.calls] == list(range(100))
 
 
+def test_broadcasts_started_late_by_a_busy_loop_hold_back_the_next_burst() -> None:
+    # The slots of a window are given to its broadcasts at once; each still checks, just before it starts,
+    # the calls that really started. Chat 40 is in the second burst (1.06 s): the calls after it start 0.3 s late.
+    api = FakeApi(stalls={40: 0.3})
+
+    async def main() -> None:
+        pacer = Pacer()
+        await pacer.initialize()
+        await asyncio.gather(*broadcast(pacer, api, range(100)))
+
+    run_jumping(main)
+    times = api.times()
+    late = WINDOW + 0.3
+    assert times[41:54] == pytest.approx([late] * 13)
+    assert times[54:71] == pytest.approx([2 * WINDOW] * 17)
+    assert times[71:81] == pytest.approx([late + SPAN] * 10)  # not at 2 * WINDOW
+    assert max_in_window(times, SPAN - 1e-9) == 30
+
+
 def test_mixed_load_never_starts_more_than_30_calls_in_any_second() -> None:
     # Members answering 8 times a second on average, now and then in three messages, a fan-out of 500, and
     # the event loop stalled now and then: the limit holds on what really started.
@@ -388,7 +407,7 @@ def test_one_chat_gets_three_at_once_then_one_a_second_and_holds_up_no_other() -
     api = FakeApi(latency=0.1)
 
     async def main() -> None:
-        pacer = Pacer()
+        pacer = Pacer(chat_burst=3, chat_rate=1)  # Telegram's guideline (the default is looser)
         await pacer.initialize()
         await asyncio.gather(
             *(send(pacer, api, 7) for _ in range(6)),
@@ -405,12 +424,24 @@ def test_one_chat_gets_three_at_once_then_one_a_second_and_holds_up_no_other() -
     assert {moment for chat_id, moment in api.calls if 100 <= chat_id < 115} == {0}
 
 
+def test_edits_and_chat_actions_do_not_use_the_chats_allowance() -> None:
+    api = FakeApi()
+
+    async def main() -> None:
+        pacer = Pacer(chat_burst=1, chat_rate=1)
+        for endpoint in ("sendChatAction", "editMessageText", "editMessageReplyMarkup", "sendMessage", "sendDocument"):
+            await pacer.process_request(api.call, (7,), {}, endpoint, {"chat_id": 7}, None)
+
+    run_jumping(main)
+    assert api.times() == pytest.approx([0, 0, 0, 0, 1])
+
+
 def test_the_calls_of_one_chat_keep_their_order() -> None:
     order: list[int] = []
     api = FakeApi()
 
     async def main() -> None:
-        pacer = Pacer()
+        pacer = Pacer(chat_burst=2)  # some of them wait for the chat's allowance
         await pacer.initialize()
 
         def part(i: int) -> Callable[[int], Awaitable[bool]]:
