@@ -4,9 +4,9 @@ Telegram lets a bot send about 30 messages a second in all, and about one a seco
 bursts tolerated); beyond that it answers 429 with a ``retry_after`` that holds for the whole bot.
 
 The whole bot: the pacer plans at most ``burst`` calls (30) in any window of ``burst / rate`` seconds
-(1.06 s at 28.3 a second, so that replies reach 27 a second and more when people keep it busy). A backlog
-goes out in bursts, so that a 429 pause of 1 s mostly hides inside the wait for the next window. The 0.06 s
-by which that window exceeds Telegram's second (``per``) is the margin for calls that start late (the
+(1.06 s: 28.3 a second on average, so that replies reach the 27 a second asked for). A backlog goes out
+in bursts, so that a 429 pause of 1 s hides inside the wait for the next window when the answer came within
+0.06 s (a slower answer delays the next burst by the rest). The 0.06 s by which that window exceeds Telegram's second (``per``) is the margin for calls that start late (the
 event loop starts a burst one call at a time; a garbage collection stops it) and for the way to Telegram:
 whatever was planned, the calls that really started are held to 30 in any 1.03 s, so never more than 30
 start in any second, and 0.03 s is left for the network to bunch them up.
@@ -18,7 +18,7 @@ when one is free now and no people call waits, and only while the broadcasts and
 the window stay below ``burst - headroom`` (27), so that it always leaves free ``headroom`` (3) slots plus
 as many as people used in the window. Broadcasts go first come, first served among themselves. So a member
 who answers during a fan-out of thousands of reminders finds a free slot at once, unless more people calls
-came since the last broadcast went out than the window already held plus the headroom; those wait for the
+came since broadcasts last took a slot than the window then held plus the headroom; those wait for the
 window, ahead of every broadcast. Without people, broadcasts get 27 of every 30 slots: 25.5 a second.
 Under steady people load the broadcasts slow down and, beyond about 13 people calls a window, stop.
 
