@@ -5,11 +5,12 @@ bursts tolerated); beyond that it answers 429 with a ``retry_after`` that holds 
 
 The whole bot: the pacer plans at most ``burst`` calls (30) in any window of ``burst / rate`` seconds
 (1.06 s: 28.3 a second on average, so that replies reach the 27 a second asked for). A backlog goes out
-in bursts, so that a 429 pause of 1 s hides inside the wait for the next window when the answer came within
-0.06 s (a slower answer delays the next burst by the rest). The 0.06 s by which that window exceeds Telegram's second (``per``) is the margin for calls that start late (the
-event loop starts a burst one call at a time; a garbage collection stops it) and for the way to Telegram:
-whatever was planned, the calls that really started are held to 30 in any 1.03 s, so never more than 30
-start in any second, and 0.03 s is left for the network to bunch them up.
+in bursts, so that a 429 pause of 1 s hides inside the wait for the next window when the answer came
+within 0.06 s (a slower answer delays the next burst by the rest). The 0.06 s by which that window
+exceeds Telegram's second (``per``) is the margin for calls that start late (the event loop starts a
+burst one call at a time; a garbage collection stops it) and for the way to Telegram: whatever was
+planned, the calls that really started are held to 30 in any 1.03 s, so never more than 30 start in any
+second, and 0.03 s is left for the network to bunch them up.
 
 People before broadcasts: a call is for people (a reply, an edit, a document) unless its caller passes
 ``rate_limit_args=Priority.BROADCAST`` (the reminders of a fan-out). People calls reserve the earliest
