@@ -515,6 +515,13 @@ class FakeBotApi:
         with self._state:
             self._watchers.append(callback)
 
+    def _tell_watchers(self, chat_id: int) -> None:
+        for watcher in self._watchers:
+            try:
+                watcher(chat_id)
+            except Exception as error:  # a watcher's bug must not turn the bot's call into a failure
+                print(f"fake Bot API: watcher {watcher!r} failed: {error!r}", file=sys.stderr)
+
     def file(self, file_id: str) -> StoredFile:
         with self._state:
             return self._files[file_id]
@@ -951,8 +958,7 @@ class FakeBotApi:
         if self._messages.pop(key, None) is None:
             raise _ApiError(400, "Bad Request: message to delete not found")
         self._touched.pop(key, None)
-        for watcher in self._watchers:
-            watcher(key[0])
+        self._tell_watchers(key[0])
         return True
 
     def _answer_callback_query(self, params: dict[str, Any], files: dict[str, UploadedFile]) -> bool:
@@ -1058,8 +1064,7 @@ class FakeBotApi:
         self._messages[key] = message
         self._seq += 1
         self._touched[key] = self._seq
-        for watcher in self._watchers:
-            watcher(key[0])
+        self._tell_watchers(key[0])
 
     def _snapshot(self, message: dict[str, Any]) -> ChatMessage:
         document = message.get("document")
