@@ -99,6 +99,7 @@ ACK_ZERO = re.compile(r"已填 0：(?P<rows>[^·\n]+)")
 ACK_VALUES = re.compile(r"(?P<name>[^：]*)：(?P<values>[0-9.][0-9.\s]*?)\s*(?:（总计[^）]*）)?\s*(?:·|$)")
 NUMBER = re.compile(r"\d+(?:\.\d+)?")
 FIX_TEXT = "对不上"
+WHICH_TEXT = "是回答哪一题的"  # a reply may have arrived twice: the member says which question they answered
 DONE_TEXT = "全部填写完成"
 SKIPPED_TEXT = "尚未填写"
 UNSOLICITED = ("📣", "⏰", "❗", "📊")  # reminders and digests: sent on the bot's own initiative
@@ -147,6 +148,8 @@ def read_prompt(text: str, message_id: int, buttons: tuple[InlineButton, ...]) -
             if candidates:
                 best = max(candidates, key=lambda q: len(row_name(q.row)))  # type: ignore[arg-type]
                 return Prompt("row", best, message_id, buttons)
+    if WHICH_TEXT in text:
+        return Prompt("which", None, message_id, buttons)
     labels = {b.text for b in buttons}
     if texts.BUTTON_FIX_LATER in labels or FIX_TEXT in text:
         return Prompt("fix", None, message_id, buttons)
@@ -486,6 +489,15 @@ class Member:
             return
         if prompt.kind == "skipped":
             await self.tap(prompt, prompt.buttons[0], None)
+            return
+        if prompt.kind == "which":  # the question of the member's last answer, as a person would pick it
+            answered = next((g.question for g in reversed(self.run.groups) if g.member == self.label), None)
+            name = "" if answered is None else row_name(answered.row) if answered.row else answered.id
+            button = next((b for b in prompt.buttons if b.text == name), None)
+            if button is not None:
+                await self.tap(prompt, button, None)
+            else:
+                await self.perform(self.group("command", None, label="/fill"))
             return
         if prompt.kind == "gate":
             assert prompt.question is not None

@@ -383,6 +383,7 @@ KEPT_PROSE = "好的，“{name}”保留同事保存的文字，您的草稿已
 CHARS = "{chars} 字"
 ANSWER_UNSEEN = "您发送的内容没有保存：当时还没有显示需要回答的问题。请回答下面的问题。"
 GATE_TAKEN = "同事已经开始填写这张表，您的选择没有保存，以免覆盖已填的数字。"
+WHICH_QUESTION = "刚才的消息可能重复发送了。您发送的“{text}”是回答哪一题的？请点选，确认后才保存。"
 PROSE_REPEATED = "这段内容已经记录过，没有重复添加（目前共 {chars} 字）。写完请点“完成”。"
 
 # --- hostile input and uploads ---

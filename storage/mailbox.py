@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import bindparam, func, literal
+from sqlalchemy import bindparam, func, literal, or_
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col, delete, select, update
@@ -178,12 +178,25 @@ def settle(*, session: Session, message_id: int, status: str, telegram_id: int |
     session.commit()
 
 
+def begin_attempt(*, session: Session, message_id: int) -> None:
+    """Record, before it is sent, that the message is being sent (again): from now on the member may see it."""
+    session.exec(
+        update(OutboxMessage)  # type: ignore[call-overload]
+        .where(col(OutboxMessage.id) == message_id)
+        .values(
+            attempts=OutboxMessage.attempts + 1,
+            first_attempt_at=func.coalesce(OutboxMessage.first_attempt_at, _now()),
+        )
+    )
+    session.commit()
+
+
 def retry_later(*, session: Session, message_id: int, owner: str, lease: datetime) -> bool:
-    """Count a failed attempt and keep the message ours until ``lease``; False if another process took it."""
+    """Keep a message that failed ours until ``lease``; False if another process took it over."""
     result = session.connection().execute(
         update(OutboxMessage)
         .where(col(OutboxMessage.id) == message_id, col(OutboxMessage.owner) == owner)
-        .values(attempts=OutboxMessage.attempts + 1, lease_until=lease)
+        .values(lease_until=lease)
         .returning(OutboxMessage.id)
     )
     taken = result.first() is not None
@@ -207,8 +220,8 @@ def take_over(*, session: Session, owner: str, now: datetime, lease: datetime, m
     return chats
 
 
-_SHOWN = (
-    select(OutboxMessage.asks, OutboxMessage.sent_at)
+_CERTAIN = (
+    select(OutboxMessage.id, OutboxMessage.asks, OutboxMessage.sent_at)
     .where(
         col(OutboxMessage.chat_id) == bindparam("chat_id"),
         col(OutboxMessage.status) == SENT,
@@ -218,11 +231,46 @@ _SHOWN = (
     .order_by(col(OutboxMessage.message_id).desc())
     .limit(1)
 )
+_RECEIVED = select(InboxUpdate.received_at).where(col(InboxUpdate.update_id) == bindparam("update_id"))
+# Newer walk messages the member may have seen before writing although their message id does not say so: a
+# send was under way when the update arrived, and either it never reported its message id (a crash) or an
+# earlier attempt of it may have arrived (a time-out after Telegram took it).
+_MAYBE = (
+    select(OutboxMessage.asks)
+    .where(
+        col(OutboxMessage.chat_id) == bindparam("chat_id"),
+        col(OutboxMessage.asks).is_not(None),
+        col(OutboxMessage.id) > bindparam("after"),
+        col(OutboxMessage.status).in_((PENDING, SENT)),
+        col(OutboxMessage.first_attempt_at) < _RECEIVED.scalar_subquery(),
+        or_(
+            col(OutboxMessage.message_id).is_(None),
+            col(OutboxMessage.message_id) < bindparam("before"),
+            col(OutboxMessage.attempts) > 1,
+        ),
+    )
+    .order_by(col(OutboxMessage.id).desc())
+    .limit(1)
+)
 
 
-def shown_question(*, session: Session, chat_id: int, before_message_id: int) -> tuple[str, datetime] | None:
-    """The question of the last walk message delivered to the chat before the member's message
-    ``before_message_id`` (a private chat numbers the bot's and the member's messages in one sequence), and
-    when it was delivered; None if no such message was delivered."""
-    row = session.connection().execute(_SHOWN, {"chat_id": chat_id, "before": before_message_id}).first()
-    return (row[0], row[1]) if row else None
+@dataclass(frozen=True)
+class Shown:
+    """The question of the last walk message delivered before the member's message ("" for a step that
+    asks none), when it was delivered, and a newer question the member may have seen instead (None: none)."""
+
+    asks: str
+    at: datetime
+    maybe: str | None = None
+
+
+def shown_question(*, session: Session, chat_id: int, before_message_id: int, update_id: int) -> Shown | None:
+    """What the member had seen when they wrote message ``before_message_id`` (a private chat numbers the
+    bot's and the member's messages in one sequence); None if no walk message was delivered before it."""
+    params = {"chat_id": chat_id, "before": before_message_id, "update_id": update_id}
+    certain = session.connection().execute(_CERTAIN, params).first()
+    if certain is None:
+        return None
+    maybe = session.connection().execute(_MAYBE, {**params, "after": certain[0]}).first()
+    at = certain[2] if certain[2].tzinfo else certain[2].replace(tzinfo=UTC)
+    return Shown(certain[1], at, maybe[0] if maybe and maybe[0] != certain[1] else None)

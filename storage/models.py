@@ -177,6 +177,9 @@ class OutboxMessage(SQLModel, table=True):
     asks: str | None = Field(default=None, max_length=100)
     status: str = Field(default="pending", max_length=16)  # pending, sent, failed, dropped
     attempts: int = 0
+    # When the first attempt to send it began: from then on the member may have seen it, even if the bot
+    # never learnt its message id (a crash, or a time-out after Telegram took it).
+    first_attempt_at: dt.datetime | None = None
     owner: str | None = Field(default=None, max_length=32)  # the process sending it (several may run)
     lease_until: dt.datetime | None = None  # another process may take it over after this
     message_id: int | None = Field(default=None, sa_type=BigInteger)

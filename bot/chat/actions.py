@@ -36,6 +36,7 @@ class Verb(StrEnum):
     IMPORT_CANCEL = "ix"
     KEEP = "k"  # keep a colleague's answer given meanwhile; argument: the question
     OVERWRITE = "o"  # replace it with the member's own
+    ANSWER_FOR = "a"  # the answer held was for this question (when the member may have seen either of two)
 
 
 MAX_DATA = 64  # bytes: Telegram's limit on callback data
@@ -47,7 +48,7 @@ SECTION = re.compile(r"[一二三四五六七八九十]{0,2}")  # a section's nu
 ID_VERBS = (
     *(Verb.ZERO, Verb.ZERO_ONE, Verb.SKIP, Verb.BACK, Verb.DONE, Verb.REUSE, Verb.STANDARD, Verb.EDIT),
     *(Verb.EDIT_FROM_REVIEW, Verb.GATE_NONE, Verb.GATE_SOME, Verb.FIX_LATER, Verb.FIX_RESULTS),
-    *(Verb.KEEP, Verb.OVERWRITE),
+    *(Verb.KEEP, Verb.OVERWRITE, Verb.ANSWER_FOR),
 )
 ARGUMENTS: dict[Verb, re.Pattern[str]] = {
     **dict.fromkeys(ID_VERBS, ID),

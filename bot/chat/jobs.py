@@ -12,9 +12,8 @@ import asyncio
 import logging
 from datetime import datetime
 
-from telegram import Bot
 from telegram.error import Forbidden, TelegramError, TimedOut
-from telegram.ext import Application, ContextTypes
+from telegram.ext import Application, ContextTypes, ExtBot
 
 from bot.chat.reminders import Delivery, Reminders
 from bot.chat.screens import markup_rows
@@ -22,7 +21,7 @@ from bot.reminders.pacing import Priority
 
 log = logging.getLogger(__name__)
 JOB = "reminders"
-BATCH = 30  # the pacer's window: claimed together, sent together, recorded together
+BATCH = 30  # about a pacer window of broadcasts: claimed together, sent together, recorded together
 IN_FLIGHT = 3  # batches at once: others send while one waits out a 429 or the database
 
 
@@ -30,7 +29,7 @@ def _reminders(app: Application) -> Reminders:
     return app.bot_data["reminders"]
 
 
-async def deliver(bot: Bot, reminders: Reminders, deliveries: list[Delivery]) -> dict[str, int]:
+async def deliver(bot: ExtBot, reminders: Reminders, deliveries: list[Delivery]) -> dict[str, int]:
     """Send each delivery at most once, a pacer window's worth at a time: claim the batch in the sent-log
     (one commit), send it through the pacer, record the outcomes (one commit). Few database transactions
     keep the sends evenly spaced; a crash loses at most one batch, and never sends anything twice."""

@@ -393,6 +393,13 @@ class Walk:
         seen = ctx.seen()
         if seen is not None and seen.asks == "" and current is not None:
             return Reply([self._screen(ctx).after(texts.ANSWER_UNSEEN)])  # typed before the question was shown
+        if seen is not None and seen.maybe:  # a newer question may have reached the member unbeknown to the bot
+            shown = question(ctx.report.format, seen.asks) if seen.asks else None
+            newer = question(ctx.report.format, seen.maybe)
+            if shown is not None and newer is not None:
+                ctx.hold(json.dumps({"q": "", "text": text}, ensure_ascii=False))
+                return Reply([self._which_screen(text, shown, newer)])
+            seen = replace(seen, asks=seen.maybe) if newer is not None else seen
         target = question(ctx.report.format, seen.asks) if seen is not None and seen.asks else current
         if target is None:
             return Reply([Screen(texts.NOT_A_QUESTION), self._screen(ctx)])
@@ -441,7 +448,7 @@ class Walk:
             ctx.hold(None)
         self._store_rows(ctx, q.table, {q.id: parsed})
         self._finish(ctx, q)
-        name = screens.row_name(q.row) if q.row else screens.question_name(q)  # short: the row's own label
+        name = self._name(q)  # short: the row's own label
         if q.count > 1 and any(c.sums for c in q.table.columns):
             row_total = format_number(complete_row(q.table, parsed)[-1])
             return self._after_change(
@@ -465,8 +472,7 @@ class Walk:
 
     def _conflict_screen(self, q: Question, who: str, at: datetime, theirs: str, mine: str) -> Screen:
         when = at.astimezone(self.zone).strftime("%m-%d %H:%M")
-        name = screens.row_name(q.row) if q.row else screens.question_name(q)
-        text = texts.CONFLICT.format(name=name, who=who, when=when, theirs=theirs, mine=mine)
+        text = texts.CONFLICT.format(name=self._name(q), who=who, when=when, theirs=theirs, mine=mine)
         buttons = [
             [
                 (texts.BUTTON_KEEP.format(value=theirs)[:40], Action(Verb.KEEP, q.id).encode()),
@@ -475,12 +481,29 @@ class Walk:
         ]
         return Screen(text, buttons, asks=q.id)
 
+    def _which_screen(self, text: str, *asked: Question) -> Screen:
+        """Ask which question an answer was for, when a message may have been sent twice (a crash or a
+        time-out right after Telegram took it) and the member may have seen either question."""
+        excerpt = text if len(text) <= 30 else text[:30] + "…"
+        buttons = [[(self._name(q)[:40], Action(Verb.ANSWER_FOR, q.id).encode())] for q in asked]
+        return Screen(texts.WHICH_QUESTION.format(text=excerpt), buttons)
+
+    @staticmethod
+    def _name(q: Question) -> str:
+        return screens.row_name(q.row) if q.row else screens.question_name(q)
+
     def _held(self, ctx: Context, verb: Verb, arg: str) -> Reply:
-        """The member's choice between a colleague's answer and their own."""
+        """The member's choice between a colleague's answer and their own, or of the question an answer
+        was for."""
         held = json.loads(ctx.member.held_answer) if ctx.member.held_answer else {}
         q = question(ctx.report.format, arg)
         if q is None:
             return self._stale(ctx)
+        if verb is Verb.ANSWER_FOR:
+            if "text" not in held:
+                return self._stale(ctx)
+            ctx.hold(None)
+            return self._answer_to(ctx, q, held["text"], None)
         if q.kind is Kind.PROSE:
             draft = ctx.progress.drafts.get(q.id)
             if draft is None:
@@ -558,7 +581,7 @@ class Walk:
             return Reply([self._review(ctx, section=arg or None)])
         if verb is Verb.STATUS:
             return Reply([self._status(ctx)])
-        if verb in (Verb.KEEP, Verb.OVERWRITE):
+        if verb in (Verb.KEEP, Verb.OVERWRITE, Verb.ANSWER_FOR):
             return self._held(ctx, verb, arg)
         if verb in (Verb.IMPORT_CONFIRM, Verb.IMPORT_CANCEL):
             return self._import_decision(ctx, verb, arg)

@@ -74,6 +74,7 @@ class Sender:
         assert message.id is not None
         attempt = 0
         while True:
+            await self.db.run(lambda s: mailbox.begin_attempt(session=s, message_id=message.id))
             try:
                 sent = await self.bot.send_message(
                     message.chat_id, message.text, reply_markup=markup(message.buttons_json)

@@ -34,13 +34,7 @@ def set_owner(name: str) -> None:
 MAX_MESSAGE = 4000  # Telegram allows 4096 characters; leave room
 
 
-@dataclass(frozen=True)
-class Seen:
-    """The last question a member was shown before their update: its id ("" for a step that asks none)
-    and when the message showing it was delivered."""
-
-    asks: str
-    at: datetime
+Seen = mailbox.Shown  # what the member had seen when they wrote
 
 
 @dataclass(frozen=True)
@@ -80,11 +74,9 @@ class Turn:
     def seen(self, session: Session) -> Seen | None:
         if self.chat_id is None or self.seen_before is None:
             return None
-        found = mailbox.shown_question(session=session, chat_id=self.chat_id, before_message_id=self.seen_before)
-        if found is None:
-            return None
-        asks, at = found
-        return Seen(asks, at if at.tzinfo else at.replace(tzinfo=UTC))
+        return mailbox.shown_question(
+            session=session, chat_id=self.chat_id, before_message_id=self.seen_before, update_id=self.update_id
+        )
 
 
 def _chunks(text: str) -> list[str]:

@@ -94,3 +94,23 @@ def test_each_member_writes_their_own_prose_draft(server: FakeBotApi, bot: BotPr
         await second.expect("保留同事保存的文字")
 
     run(conversation())
+
+
+def test_after_a_reply_that_may_have_arrived_twice_the_member_says_which_question_they_answered(
+    server: FakeBotApi, bot: BotProcess
+) -> None:
+    async def conversation() -> None:
+        chat = await joined(server, bot)
+        await to_licensing(chat)
+        server.time_out("sendMessage")  # Telegram takes the reply, but its answer is lost on the way back
+        await chat.send("11")
+        await chat.expect("行政处罚：本年处理决定数量是多少？")  # the member sees the next question at once
+        await chat.send("5")  # while the bot, not knowing, sends that reply again
+        which = await chat.expect("是回答哪一题的", timeout=15)
+        assert which.button_texts == ["行政许可", "行政处罚"]
+        await chat.click("行政处罚")
+        await chat.expect("✅ 行政处罚：5")
+        text = await review(chat)
+        assert "行政许可：11" in text and "行政处罚：5" in text, text
+
+    run(conversation())
