@@ -7,14 +7,12 @@ back. Every change is committed before the method returns, so the reply the hand
 
 from __future__ import annotations
 
-import json
 import re
 import secrets
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
-from functools import cached_property
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine
@@ -23,9 +21,10 @@ from sqlmodel import Session
 from bot import texts
 from bot.chat import screens
 from bot.chat.actions import Action, Verb
+from bot.chat.answers import Answers
+from bot.chat.context import Context
 from bot.chat.screens import Reply, Screen
-from bot.delivery.turn import Seen, Turn
-from bot.engine.parse import ParseError, parse_numbers
+from bot.delivery.turn import Turn
 from bot.engine.questions import (
     FIX_PREFIX,
     Ask,
@@ -41,7 +40,7 @@ from bot.engine.questions import (
 from bot.importer import Imported
 from bot.report import datafile
 from bot.report.checks import COPY_CHECKED, check, copied_from_last_year, errors
-from bot.report.model import Report, RowValue, Value, complete_row, format_number, with_totals
+from bot.report.model import Report, RowValue, complete_row, with_totals
 from bot.schema import CURRENT, Level, Table
 from storage import mailbox, repo
 from storage.models import Agency, Member, ReportRow, ReportStatus
@@ -58,86 +57,9 @@ def due_year(today: date, level: Level, deadlines: Deadlines = CURRENT.deadlines
     return today.year - 1 if today <= date(today.year, *deadlines[level]) else today.year
 
 
-class Context:
-    """Everything one update needs, loaded in its transaction.
+class Walk(Answers):
+    """The walk against the database: one method per kind of update, each one transaction."""
 
-    Every change goes through a method here that stages it in the database and mirrors it in
-    ``progress``, so after the commit the in-memory state is what a fresh load would give, without
-    loading again.
-    """
-
-    def __init__(
-        self,
-        session: Session,
-        member: Member,
-        agency: Agency,
-        row: ReportRow,
-        progress: Progress,
-        turn: Turn | None = None,
-    ) -> None:
-        self.session, self.member, self.agency, self.row, self.progress = session, member, agency, row, progress
-        self.turn = turn
-
-    def seen(self) -> Seen | None:
-        """The question of the last message the member saw before this update ("" for a step that asks
-        none); None when not known: nothing delivered yet, or a call without delivery."""
-        return self.turn.seen(self.session) if self.turn else None
-
-    @property
-    def report(self) -> Report:
-        return self.progress.report
-
-    @property
-    def final(self) -> bool:
-        return self.row.status == ReportStatus.FINAL
-
-    @cached_property
-    def last_year(self) -> Report | None:
-        """Last year's report of the agency, read only when a screen offers something from it."""
-        previous = repo.get_report(session=self.session, agency=self.agency, year=self.row.year - 1)
-        return repo.load_report(session=self.session, report_id=previous.id) if previous else None  # type: ignore[arg-type]
-
-    def set_values(self, values: dict[str, Value]) -> None:
-        repo.stage_answers(session=self.session, report=self.row, values=values, by=self.member.telegram_user_id)
-        self.progress = replace(self.progress, report=replace(self.report, values={**self.report.values, **values}))
-
-    def set_text(self, key: str, text: str) -> None:
-        by = self.member.telegram_user_id
-        repo.stage_answer(session=self.session, report=self.row, field_key=key, value=text, by=by)
-        self.progress = replace(self.progress, report=replace(self.report, values={**self.report.values, key: text}))
-
-    def set_draft(self, key: str, text: str) -> None:
-        repo.stage_draft(
-            session=self.session, report=self.row, field_key=key, text=text, by=self.member.telegram_user_id
-        )
-        self.progress = replace(self.progress, drafts={**self.progress.drafts, key: text})
-
-    def drop_draft(self, key: str) -> None:
-        repo.stage_drop_draft(session=self.session, report=self.row, field_key=key, by=self.member.telegram_user_id)
-        self.progress = replace(self.progress, drafts={k: v for k, v in self.progress.drafts.items() if k != key})
-
-    def skip(self, question_id: str) -> None:
-        repo.stage_skip(session=self.session, report=self.row, question_id=question_id)
-        self.progress = replace(self.progress, skipped=self.progress.skipped | {question_id})
-
-    def unskip(self, question_ids: list[str]) -> None:
-        repo.stage_unskip(session=self.session, report=self.row, question_ids=question_ids)
-        self.progress = replace(self.progress, skipped=self.progress.skipped - set(question_ids))
-
-    def set_cursor(self, editing: str | None, return_to: str | None = None) -> None:
-        repo.stage_cursor(session=self.session, member=self.member, editing=editing, return_to=return_to)
-        self.progress = replace(self.progress, editing=editing)
-
-    def hold(self, held: str | None) -> None:
-        """Keep (or forget) an answer that waits for the member's choice against a colleague's."""
-        self.member.held_answer = held
-        self.session.add(self.member)
-
-    def commit(self) -> None:
-        self.session.commit()
-
-
-class Walk:
     def __init__(
         self,
         engine: Engine,
@@ -385,181 +307,9 @@ class Walk:
         """A typed message: the answer to the question the member was shown."""
         return self._update(turn, lambda ctx: self._answer(ctx, text))
 
-    def _answer(self, ctx: Context, text: str) -> Reply:
-        """A typed answer belongs to the question the member was shown last, wherever the report stands now
-        (a colleague may have moved it on); when that is not known, to the current question."""
-        step = next_step(ctx.progress)
-        current = step.question if isinstance(step, Ask) else None
-        seen = ctx.seen()
-        if seen is not None and seen.asks == "" and current is not None:
-            return Reply([self._screen(ctx).after(texts.ANSWER_UNSEEN)])  # typed before the question was shown
-        if seen is not None and seen.maybe:  # a newer question may have reached the member unbeknown to the bot
-            shown = question(ctx.report.format, seen.asks) if seen.asks else None
-            newer = question(ctx.report.format, seen.maybe)
-            if shown is not None and newer is not None:
-                ctx.hold(json.dumps({"q": "", "text": text}, ensure_ascii=False))
-                return Reply([self._which_screen(text, shown, newer)])
-            seen = replace(seen, asks=seen.maybe) if newer is not None else seen
-        target = question(ctx.report.format, seen.asks) if seen is not None and seen.asks else current
-        if target is None:
-            return Reply([Screen(texts.NOT_A_QUESTION), self._screen(ctx)])
-        return self._answer_to(ctx, target, text, seen)
-
-    def _asked(self, ctx: Context, q: Question) -> Screen:
-        """The screen that asks ``q`` (the current step's, or that question's again)."""
-        step = next_step(ctx.progress)
-        if not (isinstance(step, Ask) and step.question is q):
-            step = Ask(q, ctx.progress.drafts.get(q.id))
-        return screens.step_screen(step, ctx.progress, ctx.last_year)
-
-    def _answer_to(self, ctx: Context, q: Question, text: str, seen: Seen | None) -> Reply:
-        if q.kind is Kind.PROSE:
-            return self._prose_chunk(ctx, q, ctx.progress.drafts.get(q.id), text)
-        if q.kind is Kind.GATE:
-            answer = text.strip().strip("。.!！")
-            none = answer in ("没有", "无", "否", "0")
-            if not none and answer not in ("有", "是"):
-                return Reply([self._asked(ctx, q)])
-            if ctx.progress.answered(q):  # a colleague began the table meanwhile: nothing is overwritten
-                return Reply([self._screen(ctx).after(texts.GATE_TAKEN)])
-            return self._gate(ctx, q, none=none)
-        assert q.table is not None and q.row is not None
-        parsed = parse_numbers(text, q.count, q.table.number)
-        if isinstance(parsed, ParseError):
-            error = texts.ROW_ERROR.format(reason=parsed.message, hint=screens.row_hint(q))
-            return Reply([self._asked(ctx, q).after(error)])
-        name = screens.row_name(q.row)
-        stored = ctx.report.row(q.id)
-        if stored is not None and tuple(stored[i] for i in q.table.input_columns) == parsed:
-            if q.id not in ctx.progress.skipped and ctx.member.editing != q.id:
-                return Reply(
-                    [self._screen(ctx).after(texts.SAVED_SAME.format(name=name, values=screens.values_text(parsed)))]
-                )
-        elif stored is not None and (conflict := self._conflict(ctx, q, seen)) is not None:
-            ctx.hold(json.dumps({"q": q.id, "text": text}, ensure_ascii=False))
-            who, at = conflict
-            theirs = screens.values_text(tuple(stored[i] for i in q.table.input_columns))
-            return Reply([self._conflict_screen(q, who, at, theirs, screens.values_text(parsed))])
-        return self._store_answer(ctx, q, parsed)
-
-    def _store_answer(self, ctx: Context, q: Question, parsed: RowValue) -> Reply:
-        assert q.table is not None
-        if ctx.member.held_answer:
-            ctx.hold(None)
-        self._store_rows(ctx, q.table, {q.id: parsed})
-        self._finish(ctx, q)
-        name = self._name(q)  # short: the row's own label
-        if q.count > 1 and any(c.sums for c in q.table.columns):
-            row_total = format_number(complete_row(q.table, parsed)[-1])
-            return self._after_change(
-                ctx, texts.SAVED_ROW, name=name, values=screens.values_text(parsed), row_total=row_total
-            )
-        return self._after_change(
-            ctx, texts.SAVED_VALUES, name=name, values=screens.values_text(parsed)
-        )  # as it was read
-
-    def _conflict(self, ctx: Context, q: Question, seen: Seen | None) -> tuple[str, datetime] | None:
-        """A colleague's answer given after the member was shown the question: who and when; else None."""
-        if seen is None:
-            return None
-        found = repo.answered(session=ctx.session, report=ctx.row, field_key=q.id)
-        if found is None:
-            return None
-        by, at, name = found
-        if by is None or by == ctx.member.telegram_user_id or at <= seen.at:
-            return None
-        return name or str(by), at
-
-    def _conflict_screen(self, q: Question, who: str, at: datetime, theirs: str, mine: str) -> Screen:
-        when = at.astimezone(self.zone).strftime("%m-%d %H:%M")
-        text = texts.CONFLICT.format(name=self._name(q), who=who, when=when, theirs=theirs, mine=mine)
-        buttons = [
-            [
-                (texts.BUTTON_KEEP.format(value=theirs)[:40], Action(Verb.KEEP, q.id).encode()),
-                (texts.BUTTON_OVERWRITE.format(value=mine)[:40], Action(Verb.OVERWRITE, q.id).encode()),
-            ]
-        ]
-        return Screen(text, buttons, asks=q.id)
-
-    def _which_screen(self, text: str, *asked: Question) -> Screen:
-        """Ask which question an answer was for, when a message may have been sent twice (a crash or a
-        time-out right after Telegram took it) and the member may have seen either question."""
-        excerpt = text if len(text) <= 30 else text[:30] + "…"
-        buttons = [[(self._name(q)[:40], Action(Verb.ANSWER_FOR, q.id).encode())] for q in asked]
-        return Screen(texts.WHICH_QUESTION.format(text=excerpt), buttons)
-
-    @staticmethod
-    def _name(q: Question) -> str:
-        return screens.row_name(q.row) if q.row else screens.question_name(q)
-
-    def _held(self, ctx: Context, verb: Verb, arg: str) -> Reply:
-        """The member's choice between a colleague's answer and their own, or of the question an answer
-        was for."""
-        held = json.loads(ctx.member.held_answer) if ctx.member.held_answer else {}
-        q = question(ctx.report.format, arg)
-        if q is None:
-            return self._stale(ctx)
-        if verb is Verb.ANSWER_FOR:
-            if "text" not in held:
-                return self._stale(ctx)
-            ctx.hold(None)
-            return self._answer_to(ctx, q, held["text"], None)
-        if q.kind is Kind.PROSE:
-            draft = ctx.progress.drafts.get(q.id)
-            if draft is None:
-                return self._stale(ctx)
-            if verb is Verb.KEEP:
-                ctx.drop_draft(q.id)
-                return Reply([self._screen(ctx).after(texts.KEPT_PROSE.format(name=screens.question_name(q)))])
-            return self._save_prose(ctx, q, draft, texts.SAVED_PROSE)
-        if held.get("q") != q.id or q.table is None:
-            return self._stale(ctx)
-        ctx.hold(None)
-        if verb is Verb.KEEP:
-            return Reply([self._screen(ctx).after(texts.KEPT.format(name=screens.question_name(q)))])
-        parsed = parse_numbers(held["text"], q.count, q.table.number)
-        if isinstance(parsed, ParseError):
-            return self._stale(ctx)
-        return self._store_answer(ctx, q, parsed)
-
-    def _prose_chunk(self, ctx: Context, q: Question, draft: str | None, text: str) -> Reply:
-        assert q.prose is not None
-        text = text.strip()
-        if not text:
-            return Reply([Screen(texts.PROSE_EMPTY)])
-        done = [[(texts.BUTTON_DONE, Action(Verb.DONE, q.id).encode())]]
-        if draft and (draft == text or draft.endswith("\n" + text)):  # the same paragraph sent again
-            return Reply([Screen(texts.PROSE_REPEATED.format(chars=len(draft)), done, asks=q.id)])
-        combined = f"{draft}\n{text}" if draft else text
-        if len(combined) > screens.MAX_PROSE:
-            limit = screens.MAX_PROSE
-            return Reply([Screen(texts.PROSE_TOO_LONG.format(chars=len(combined), limit=limit), done, asks=q.id)])
-        ctx.set_draft(q.id, combined)
-        return Reply([Screen(texts.PROSE_DRAFT.format(chars=len(combined)), done, asks=q.id)])
-
     def replace_draft(self, turn: Turn, text: str) -> Reply | None:
         """An uploaded file becomes the whole draft of the prose part being asked."""
         return self._update(turn, lambda ctx: self._upload(ctx, text))
-
-    def _upload(self, ctx: Context, text: str) -> Reply:
-        step = next_step(ctx.progress)
-        seen = ctx.seen()
-        q = question(ctx.report.format, seen.asks) if seen and seen.asks else None
-        if q is None and seen is None and isinstance(step, Ask):
-            q = step.question
-        if q is None or q.kind is not Kind.PROSE:
-            return Reply([Screen(texts.UPLOAD_NOT_NOW), self._screen(ctx)])
-        return self._prose_chunk(ctx, q, None, text)
-
-    def _gate(self, ctx: Context, q: Question, *, none: bool) -> Reply:
-        assert q.table is not None
-        rows = [r for r in questions(ctx.report.format) if r.table is q.table and r.kind is Kind.ROW]
-        if not none:
-            ctx.set_cursor(rows[0].id, ctx.member.return_to)
-            return self._show(ctx)
-        self._store_rows(ctx, q.table, {r.id: (0,) * r.count for r in rows})
-        self._finish(ctx, *rows)
-        return self._after_change(ctx, texts.SAVED_GATE_NONE, table=q.table.name)
 
     def act(self, turn: Turn, action: Action) -> Reply | None:
         """A button tap. Buttons naming another question than the current one are stale."""
