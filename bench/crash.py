@@ -813,8 +813,9 @@ class Check:
             for report_id, key, text in session.exec(
                 select(ProseDraft.report_id, ProseDraft.field_key, ProseDraft.text)
             ).all():
-                if report_id in ids:
-                    reports[ids[report_id]].drafts[key] = text
+                if report_id in ids:  # each member's own draft: colleagues' drafts of one part are joined
+                    drafts = reports[ids[report_id]].drafts
+                    drafts[key] = f"{drafts[key]}\n{text}" if key in drafts else text
             for report_id, question_id in session.exec(select(Skip.report_id, Skip.question_id)).all():
                 if report_id in ids:
                     reports[ids[report_id]].skips.add(question_id)
