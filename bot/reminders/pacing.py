@@ -150,6 +150,13 @@ class Pacer(BaseRateLimiter[Priority]):
         # here to Telegram.
         self._span = (per + self._window) / 2
         self._broadcast_limit = burst - headroom  # weight of a window beyond which broadcasts wait
+        # Consecutive calls are planned at least this far apart (1 / rate): a backlog goes out as an even
+        # stream, not in bursts, so that whatever delays calls on the way (a busy event loop, the network)
+        # moves a few of them, not a whole burst, next to the calls of the next second.
+        self._spacing = self._window / burst
+        # Broadcasts alone are spread over the window as evenly (25.5 a second): their share of it goes
+        # out as a stream too, instead of 27 at full rate and then a gap.
+        self._broadcast_spacing = self._window / (burst - headroom)
         self._chat_interval = 1 / chat_rate
         self._chat_tolerance = (chat_burst - 1) * self._chat_interval  # a whole allowance goes at once
         self._max_retries = max_retries
@@ -162,6 +169,7 @@ class Pacer(BaseRateLimiter[Priority]):
         self._planned: deque[tuple[float, int]] = deque()
         self._started: deque[float] = deque(maxlen=self._burst)  # when the latest paced calls really began
         self._paused_until = 0.0
+        self._last_broadcast = float("-inf")  # when the latest broadcast was given its slot
         # People calls sleeping until their reserved moment, in the order they reserved.
         self._waiting: dict[asyncio.Future[bool], float] = {}
         self._people_waiting = 0  # people calls between their chat's allowance and their start
@@ -274,6 +282,8 @@ class Pacer(BaseRateLimiter[Priority]):
             now = loop.time()
             self._forget_past(now)
             at = max(now, self._paused_until)
+            if self._planned:
+                at = max(at, self._planned[-1][0] + self._spacing)
             if len(self._planned) >= self._burst:
                 at = max(at, self._planned[-self._burst][0] + self._window)
             entry = (at, PEOPLE_WEIGHT)
@@ -330,13 +340,16 @@ class Pacer(BaseRateLimiter[Priority]):
                 self._timer = loop.call_at(at, self._pump)
                 return
             self._planned.append((now, BROADCAST_WEIGHT))  # counted now: a people call may reserve before it starts
+            self._last_broadcast = now
             self._broadcasts.popleft().set_result(None)
 
     def _free_for_broadcast(self, now: float) -> float:
         """The first moment from ``now`` at which a broadcast may take a slot: not paused, fewer than ``burst``
         calls started within the span, and the weight of the window below the broadcasts' limit. No people
         call waits, so no reservation lies ahead of ``now``: the window is the newest moments planned."""
-        at = max(now, self._paused_until)
+        at = max(now, self._paused_until, self._last_broadcast + self._broadcast_spacing)
+        if self._planned:
+            at = max(at, self._planned[-1][0] + self._spacing)
         weight = 0
         for moment, each in reversed(self._planned):
             weight += each
