@@ -376,6 +376,43 @@ def test_replies_reach_28_a_second_with_100_ms_per_call() -> None:
     assert min_gap(times) >= SPACING - TOLERANCE
 
 
+def stalled(times: list[float], rng: random.Random, longest: float) -> list[float]:
+    """When the calls arrive if the way to Telegram stalls now and then (the receiving process busy, the
+    network): twice a second on average, each stall up to ``longest``; a call that meets one arrives when
+    it ends, with every other call that met it."""
+    stalls: list[tuple[float, float]] = []
+    moment = 0.0
+    while moment < max(times):
+        moment += rng.expovariate(2)
+        stalls.append((moment, moment + rng.uniform(0, longest)))
+    return [max([t] + [end for begin, end in stalls if begin <= t < end]) for t in times]
+
+
+def test_delays_on_the_way_move_a_few_calls_of_the_stream_not_a_burst() -> None:
+    # Telegram counts calls when they arrive. A long saturated run (members' backlog, then a fan-out),
+    # its start times delayed as on the way to Telegram.
+    api = FakeApi(latency=0.1)
+
+    async def main() -> None:
+        pacer = Pacer()
+        await pacer.initialize()
+        await asyncio.gather(*(send(pacer, api, PEOPLE + i) for i in range(900)), *broadcast(pacer, api, range(300)))
+
+    run_jumping(main)
+    times = api.times()
+    rng = random.Random(11)
+    # 31 calls of the stream span 30 spacings, 1.06 s: delays that differ by less than the 0.06 s margin
+    # never put 31 into one second.
+    assert max_in_window([t + rng.uniform(0, 0.05) for t in times]) <= 30
+    # Longer delays do, but only as many more as fit in the difference: the 1.15 s that 0.15 s of delay
+    # can squeeze into one second hold 33 calls of the stream (one per spacing).
+    assert max_in_window([t + rng.uniform(0, 0.15) for t in times]) <= 33
+    assert max_in_window(stalled(times, random.Random(12), 0.15)) <= 33
+    # The same stalls on the burst plan (30 at once every 1.06 s) put a stalled burst next to the next one.
+    bursts = [(k // 30) * WINDOW for k in range(len(times))]
+    assert max_in_window(stalled(bursts, random.Random(12), 0.15)) >= 45
+
+
 def test_a_429_to_a_broadcast_pauses_people_too_and_its_retry_goes_first() -> None:
     # Broadcast 5 starts at 0.20 s and is answered 429 at 0.25 s (6 had started meanwhile): every call
     # waits until 1.25 s, the member who answered at 0.5 s first, then the retry before the other broadcasts.
