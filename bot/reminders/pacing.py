@@ -3,25 +3,30 @@
 Telegram lets a bot send about 30 messages a second in all, and about one a second to one chat (short
 bursts tolerated); beyond that it answers 429 with a ``retry_after`` that holds for the whole bot.
 
-The whole bot: the pacer plans at most ``burst`` calls (30) in any window of ``burst / rate`` seconds
-(1.06 s: 28.3 a second on average, so that replies reach the 27 a second asked for). A backlog goes out
-in bursts, so that a 429 pause of 1 s hides inside the wait for the next window when the answer came
-within 0.06 s (a slower answer delays the next burst by the rest). The 0.06 s by which that window
-exceeds Telegram's second (``per``) is the margin for calls that start late (the event loop starts a
-burst one call at a time; a garbage collection stops it) and for the way to Telegram: whatever was
+The whole bot: the pacer plans paced calls as an even stream, consecutive calls at least ``1 / rate`` apart
+(35 ms: 28.3 a second, so that replies reach the 27 a second asked for), and at most
+``burst`` (30) in any window of ``burst / rate`` seconds (1.06 s). Telegram counts calls when they arrive,
+and whatever delays some calls on the way (a busy event loop or interpreter lock here or at the other end,
+the network) bunches them up with the calls after them. In bursts (30 at once, then nothing until the next
+window) a delay of more than 0.06 s puts the delayed part of one burst next to the whole next one: up to
+60 in a second. In a stream, 31 calls span 1.06 s: delays that differ by less than 0.06 s never put 31
+into a second, and a longer delay ``d`` adds only the calls of ``d - 0.06`` s (0.15 s: 33 at most). The
+same 0.06 s is the margin for calls that start late (a garbage collection stops the loop): whatever was
 planned, the calls that really started are held to 30 in any 1.03 s, so never more than 30 start in any
-second, and 0.03 s is left for the network to bunch them up.
+second. A 429 pause now delays the stream by its whole length (bursts hid most of it in the wait for the
+next window); Telegram rarely answers 429 to a bot that keeps to its limits.
 
 People before broadcasts: a call is for people (a reply, an edit, a document) unless its caller passes
 ``rate_limit_args=Priority.BROADCAST`` (the reminders of a fan-out). People calls reserve the earliest
-moment the window allows, first come, first served. A broadcast never reserves ahead: it takes a slot only
-when one is free now and no people call waits, and only while the broadcasts and twice the people calls of
-the window stay below ``burst - headroom`` (27), so that it always leaves free ``headroom`` (3) slots plus
-as many as people used in the window. Broadcasts go first come, first served among themselves. So a member
-who answers during a fan-out of thousands of reminders finds a free slot at once, unless more people calls
-came since broadcasts last took a slot than the window then held plus the headroom; those wait for the
-window, ahead of every broadcast. Without people, broadcasts get 27 of every 30 slots: 25.5 a second.
-Under steady people load the broadcasts slow down and, beyond about 13 people calls a window, stop.
+moment the stream and the window allow, first come, first served. A broadcast never reserves ahead: it
+takes a slot only when one is free now and no people call waits, one window / ``(burst - headroom)``
+after the previous broadcast (39 ms: 25.5 a second, evenly), and only while the broadcasts and
+twice the people calls of the window stay below ``burst - headroom`` (27), so that it always leaves free
+``headroom`` (3) slots plus as many as people used in the window. Broadcasts go first come, first served
+among themselves. So a member who answers during a fan-out of thousands of reminders waits at most one
+spacing (the slot after the broadcast that last went), and several members at once go one spacing
+apart, ahead of every broadcast. Under steady people load the broadcasts slow down and, beyond about 13
+people calls a window, stop.
 
 Per chat: Telegram asks for about one message a second to one chat and tolerates short bursts; beyond
 that it answers 429, which here pauses the whole bot. The pacer lets a chat have ``chat_burst`` (15) new
@@ -119,8 +124,8 @@ class _Chat:
 class Pacer(BaseRateLimiter[Priority]):
     """A sliding-window limiter for all outgoing calls that serves people before broadcasts.
 
-    A people call reserves the earliest moment the window allows and sleeps until then, so the calls of a
-    burst are decided together and go out together. A 429 voids every reservation not yet reached: those
+    A people call reserves the earliest moment the stream and the window allow (one spacing after the
+    latest moment planned) and sleeps until then. A 429 voids every reservation not yet reached: those
     calls reserve again, after the pause. A broadcast reserves nothing: it waits in line until a slot is
     free now and no people call waits. When its moment comes, a call also checks the moments the calls
     before it really started, which a busy event loop or a garbage collection may have made later than
@@ -145,11 +150,18 @@ class Pacer(BaseRateLimiter[Priority]):
         self._burst = burst
         self._window = burst / rate  # planned: at most burst calls in any window, so rate on average
         # Started: at most burst calls in any span halfway between per and the window. Calls that start a
-        # little later than planned (the busy loop sends a burst one call at a time) pass; a call that
-        # started much later holds back the next burst. The other half of the margin is for the way from
-        # here to Telegram.
+        # little later than planned pass; calls that started much later (a stalled loop starts those planned
+        # meanwhile together) hold back the ones a span after them. The other half of the margin is for the
+        # way from here to Telegram.
         self._span = (per + self._window) / 2
         self._broadcast_limit = burst - headroom  # weight of a window beyond which broadcasts wait
+        # Consecutive calls are planned at least this far apart (1 / rate): a backlog goes out as an even
+        # stream, not in bursts, so that whatever delays calls on the way (a busy event loop, the network)
+        # moves a few of them, not a whole burst, next to the calls of the next second.
+        self._spacing = self._window / burst
+        # Broadcasts alone are spread over the window as evenly (25.5 a second): their share of it goes
+        # out as a stream too, instead of 27 at full rate and then a gap.
+        self._broadcast_spacing = self._window / (burst - headroom)
         self._chat_interval = 1 / chat_rate
         self._chat_tolerance = (chat_burst - 1) * self._chat_interval  # a whole allowance goes at once
         self._max_retries = max_retries
@@ -162,6 +174,7 @@ class Pacer(BaseRateLimiter[Priority]):
         self._planned: deque[tuple[float, int]] = deque()
         self._started: deque[float] = deque(maxlen=self._burst)  # when the latest paced calls really began
         self._paused_until = 0.0
+        self._last_broadcast = float("-inf")  # when the latest broadcast was given its slot
         # People calls sleeping until their reserved moment, in the order they reserved.
         self._waiting: dict[asyncio.Future[bool], float] = {}
         self._people_waiting = 0  # people calls between their chat's allowance and their start
@@ -274,6 +287,8 @@ class Pacer(BaseRateLimiter[Priority]):
             now = loop.time()
             self._forget_past(now)
             at = max(now, self._paused_until)
+            if self._planned:
+                at = max(at, self._planned[-1][0] + self._spacing)
             if len(self._planned) >= self._burst:
                 at = max(at, self._planned[-self._burst][0] + self._window)
             entry = (at, PEOPLE_WEIGHT)
@@ -330,13 +345,17 @@ class Pacer(BaseRateLimiter[Priority]):
                 self._timer = loop.call_at(at, self._pump)
                 return
             self._planned.append((now, BROADCAST_WEIGHT))  # counted now: a people call may reserve before it starts
+            self._last_broadcast = now
             self._broadcasts.popleft().set_result(None)
 
     def _free_for_broadcast(self, now: float) -> float:
-        """The first moment from ``now`` at which a broadcast may take a slot: not paused, fewer than ``burst``
-        calls started within the span, and the weight of the window below the broadcasts' limit. No people
+        """The first moment from ``now`` at which a broadcast may take a slot: not paused, a spacing after the
+        latest call planned and the broadcasts' spacing after the latest broadcast, fewer than ``burst`` calls
+        started within the span, and the weight of the window below the broadcasts' limit. No people
         call waits, so no reservation lies ahead of ``now``: the window is the newest moments planned."""
-        at = max(now, self._paused_until)
+        at = max(now, self._paused_until, self._last_broadcast + self._broadcast_spacing)
+        if self._planned:
+            at = max(at, self._planned[-1][0] + self._spacing)
         weight = 0
         for moment, each in reversed(self._planned):
             weight += each
