@@ -96,7 +96,9 @@ ACK_MARK = "✅"
 ACK_CHARS = re.compile(r"（(?P<chars>\d+) 字）")
 ACK_GATE = re.compile(r"(?P<table>表[一二三四五六])已全部填 0")
 ACK_ZERO = re.compile(r"已填 0：(?P<rows>[^·\n]+)")
-ACK_VALUES = re.compile(r"(?P<name>[^：]*)：(?P<values>[0-9.][0-9.\s]*?)\s*(?:（总计[^）]*）)?\s*(?:·|$)")
+ACK_VALUES = re.compile(
+    r"(?P<name>[^：]*)：(?P<values>[0-9.][0-9.\s]*?)\s*(?:（总计[^）]*）)?\s*(?:（已保存过，未改动）)?\s*(?:·|$)"
+)
 NUMBER = re.compile(r"\d+(?:\.\d+)?")
 FIX_TEXT = "对不上"
 WHICH_TEXT = "是回答哪一题的"  # a reply may have arrived twice: the member says which question they answered
