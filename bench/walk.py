@@ -34,13 +34,13 @@ from telegram.ext import ContextTypes, TypeHandler
 from bot.chat.app import build_application
 from bot.chat.service import Walk
 from bot.config import Settings
+from bot.delivery.run import serve
 from bot.reminders.pacing import Pacer
 from bot.render.pdf import soffice
 from bot.report import datafile
 from bot.schema import Level
 from storage.db import make_engine, upgrade
 from tests.support import ChatClient, FakeBotApi
-from tests.support.fake_bot_api import polling
 
 SEED = datafile.load(Path(__file__).resolve().parents[1] / "tests" / "data" / "example-2023-suifenhe.json")
 
@@ -88,10 +88,13 @@ async def _serve(settings: Settings, conn: Connection) -> None:
 
     app.add_handler(TypeHandler(Update, begin), group=-1)
     app.add_handler(TypeHandler(Update, end), group=1)
-    async with polling(app):
-        await app.post_init(app)  # as run_polling does: warm-up, command menu, reminder job
-        conn.send("ready")
-        await asyncio.get_running_loop().run_in_executor(None, conn.recv)
+    stop, ready = asyncio.Event(), asyncio.Event()
+    bot = asyncio.create_task(serve(app, settings, stop, ready))  # as `nianbao run` does
+    await ready.wait()
+    conn.send("ready")
+    await asyncio.get_running_loop().run_in_executor(None, conn.recv)
+    stop.set()
+    await bot
     conn.send(timings)
 
 
