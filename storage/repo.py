@@ -202,6 +202,13 @@ def latest_membership(*, session: Session, telegram_user_id: int) -> tuple[Membe
     return (row[0], row[1]) if row else None
 
 
+def stage_blocked(*, session: Session, telegram_user_id: int, at: datetime | None) -> None:
+    """Record that the user blocked the bot (Telegram answered 403), or with ``at`` None that they are back."""
+    session.exec(
+        update(Member).where(col(Member.telegram_user_id) == telegram_user_id).values(blocked_at=at)  # type: ignore[call-overload]
+    )
+
+
 def memberships(*, session: Session, telegram_user_id: int) -> list[Member]:
     """Every agency membership of a Telegram user, oldest first."""
     return list(session.exec(_MEMBERSHIPS, params={"user_id": telegram_user_id}).all())

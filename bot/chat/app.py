@@ -100,6 +100,7 @@ def build_application(
     db = Database(engine)
     sender = Sender(app.bot, db, lambda chat, user, kind: handlers.send_documents(app, chat, user, kind))
     app.bot_data["db"] = db
+    sender.on_blocked = lambda chat: db.call(lambda: walk.blocked(chat))  # a private chat's id is its member's
     app.bot_data["inbox"] = Inbox(app, db, sender)
     set_owner(settings.instance_name())
 

@@ -254,11 +254,8 @@ class Reminders:
         """Each send's outcome: sent, uncertain (timed out: never retried), blocked (403), or failed."""
         with self.walk.session() as session:
             repo.record_reminders(session=session, outcomes=[(d.recipient, d.slot, status) for d, status in outcomes])
-            blocked = {d.recipient for d, status in outcomes if status == "blocked"}
-            for recipient in blocked:
-                for member in repo.memberships(session=session, telegram_user_id=recipient):
-                    member.blocked_at = self.walk.now()
-                    session.add(member)
+            for recipient in {d.recipient for d, status in outcomes if status == "blocked"}:
+                repo.stage_blocked(session=session, telegram_user_id=recipient, at=self.walk.now())
             session.commit()
 
 

@@ -218,6 +218,12 @@ class Walk(Answers):
             session.commit()
             return reply
 
+    def blocked(self, user_id: int) -> None:
+        """Telegram refused a reply with 403: the member blocked the bot; reminders skip them until they write."""
+        with self.session() as session:
+            repo.stage_blocked(session=session, telegram_user_id=user_id, at=self.now())
+            session.commit()
+
     def respond(self, turn: Turn, reply: Reply) -> Reply:
         """An answer that changes nothing (help, a refusal), stored with the update's claim in one transaction."""
         with self.session() as session:
@@ -298,6 +304,9 @@ class Walk(Answers):
             ctx = self._member_context(session, turn.user_id, turn)
             if ctx is None:
                 return None
+            if ctx.member.blocked_at is not None:  # writing again: they unblocked the bot, remind them again
+                repo.stage_blocked(session=session, telegram_user_id=turn.user_id, at=None)
+                ctx.member.blocked_at = None
             reply = self._read_only(ctx) if ctx.final and not when_final else body(ctx)
             turn.record(session, reply)
             ctx.commit()

@@ -7,13 +7,24 @@ import asyncio
 from collections.abc import Callable
 
 import pytest
+from sqlalchemy import text
 
+from storage.db import make_engine
 from tests.e2e.conftest import BotProcess, joined, run
 from tests.e2e.test_robustness import to_licensing
 from tests.support import ChatClient, FakeBotApi
 
 APOLOGY = "出了点问题"
 SLOW = 30.0  # a time-out costs the client 5 s, and a second one as long, then the retry
+
+
+def _blocked(bot: BotProcess, user_id: int) -> bool:
+    engine = make_engine(bot.env["DATABASE_URL"])
+    with engine.connect() as connection:
+        query = text("SELECT blocked_at FROM member WHERE telegram_user_id = :user")
+        blocked = connection.execute(query, {"user": user_id}).scalar()
+    engine.dispose()
+    return blocked is not None
 
 
 def _no_apology(chat: ChatClient) -> None:
@@ -76,9 +87,15 @@ def test_a_member_who_blocked_the_bot_is_skipped_and_served_again_after_unblocki
             await asyncio.sleep(0.05)
         await other.send("/fill")
         await other.expect("总体情况概述")  # nobody else waits for the blocked chat
+        for _ in range(50):  # recorded right after Telegram's 403
+            if _blocked(bot, chat.chat_id):
+                break
+            await asyncio.sleep(0.05)
+        assert _blocked(bot, chat.chat_id)  # reminders skip the member now
         server.unblock_chat(chat.chat_id)
         await chat.send("/fill")
         await chat.expect("总体情况概述")  # the tap before the block was kept
+        assert not _blocked(bot, chat.chat_id)  # writing again: reminded again
         _no_apology(chat)
 
     run(conversation())
