@@ -1118,7 +1118,11 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--database-url", help="default: a SQLite file in a temporary directory")
     parser.add_argument("--transcript", type=Path, help="write every chat, update by update, to this file")
+    parser.add_argument(
+        "--reply-wait", type=float, default=REPLY_WAIT, help="T: seconds a member waits before sending again"
+    )
     args = parser.parse_args()
+    globals()["REPLY_WAIT"] = args.reply_wait  # impatient members re-send while the bot is still restarting
     outcome = run_crash(args.trials, args.seed, args.database_url, transcript_to=args.transcript)
     print(outcome.report())
     sys.exit(1 if outcome.missed else 0)
