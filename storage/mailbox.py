@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from sqlalchemy import bindparam, func, literal, or_
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, delete, select, update
 
 from storage.models import InboxUpdate, OutboxMessage
@@ -220,18 +221,8 @@ def take_over(*, session: Session, owner: str, now: datetime, lease: datetime, m
     return chats
 
 
-_CERTAIN = (
-    select(OutboxMessage.id, OutboxMessage.asks, OutboxMessage.sent_at)
-    .where(
-        col(OutboxMessage.chat_id) == bindparam("chat_id"),
-        col(OutboxMessage.status) == SENT,
-        col(OutboxMessage.asks).is_not(None),
-        col(OutboxMessage.message_id) < bindparam("before"),
-    )
-    .order_by(col(OutboxMessage.message_id).desc())
-    .limit(1)
-)
 _RECEIVED = select(InboxUpdate.received_at).where(col(InboxUpdate.update_id) == bindparam("update_id"))
+_CERTAIN = aliased(OutboxMessage, name="certain")
 # Newer walk messages the member may have seen before writing although their message id does not say so: a
 # send was under way when the update arrived, and either it never reported its message id (a crash) or an
 # earlier attempt of it may have arrived (a time-out after Telegram took it).
@@ -240,7 +231,7 @@ _MAYBE = (
     .where(
         col(OutboxMessage.chat_id) == bindparam("chat_id"),
         col(OutboxMessage.asks).is_not(None),
-        col(OutboxMessage.id) > bindparam("after"),
+        col(OutboxMessage.id) > _CERTAIN.id,
         col(OutboxMessage.status).in_((PENDING, SENT)),
         col(OutboxMessage.first_attempt_at) < _RECEIVED.scalar_subquery(),
         or_(
@@ -250,6 +241,21 @@ _MAYBE = (
         ),
     )
     .order_by(col(OutboxMessage.id).desc())
+    .limit(1)
+    .correlate(_CERTAIN)
+    .scalar_subquery()
+)
+# The last walk message known to have reached the chat before the member's message, with any newer one the
+# member may have seen instead: one round trip.
+_SHOWN = (
+    select(_CERTAIN.asks, _CERTAIN.sent_at, _MAYBE)
+    .where(
+        _CERTAIN.chat_id == bindparam("chat_id"),
+        _CERTAIN.status == SENT,
+        _CERTAIN.asks.is_not(None),
+        _CERTAIN.message_id < bindparam("before"),
+    )
+    .order_by(_CERTAIN.message_id.desc())
     .limit(1)
 )
 
@@ -268,9 +274,8 @@ def shown_question(*, session: Session, chat_id: int, before_message_id: int, up
     """What the member had seen when they wrote message ``before_message_id`` (a private chat numbers the
     bot's and the member's messages in one sequence); None if no walk message was delivered before it."""
     params = {"chat_id": chat_id, "before": before_message_id, "update_id": update_id}
-    certain = session.connection().execute(_CERTAIN, params).first()
-    if certain is None:
+    row = session.connection().execute(_SHOWN, params).first()
+    if row is None:
         return None
-    maybe = session.connection().execute(_MAYBE, {**params, "after": certain[0]}).first()
-    at = certain[2] if certain[2].tzinfo else certain[2].replace(tzinfo=UTC)
-    return Shown(certain[1], at, maybe[0] if maybe and maybe[0] != certain[1] else None)
+    asks, at, maybe = row
+    return Shown(asks, at if at.tzinfo else at.replace(tzinfo=UTC), maybe if maybe != asks else None)

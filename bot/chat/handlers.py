@@ -61,7 +61,7 @@ def _settings(context: ContextTypes.DEFAULT_TYPE) -> Settings:
     return context.application.bot_data["settings"]
 
 
-def _turn(update: Update) -> Turn:
+def _turn(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Turn:
     """The update as the walk sees it: who, where, and which of the bot's messages the person had seen."""
     user, chat = update.effective_user, update.effective_chat
     assert user is not None
@@ -72,7 +72,8 @@ def _turn(update: Update) -> Turn:
             seen_before = query.message.message_id + 1  # the tapped message itself was seen
     elif update.effective_message is not None:
         seen_before = update.effective_message.message_id
-    return Turn(update.update_id, user.id, chat.id if chat is not None else None, seen_before)
+    shared = _settings(context).webhook_url is not None  # other processes may handle this member's updates
+    return Turn(update.update_id, user.id, chat.id if chat is not None else None, seen_before, shared=shared)
 
 
 def _name(update: Update) -> str:
@@ -99,7 +100,7 @@ async def _say(context: ContextTypes.DEFAULT_TYPE, turn: Turn, *lines: str) -> N
 
 async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/start [code]: join an agency with an invite, or greet a member and show where they stand."""
-    turn, name = _turn(update), _name(update)
+    turn, name = _turn(update, context), _name(update)
     args = _args(context)
     code = args[0][:64] if args else None
     reply = await _db(context).call(lambda: _walk(context).start(turn, display_name=name, code=code))
@@ -110,39 +111,39 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 async def fill(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/fill: the walk continues at the first open question."""
-    turn = _turn(update)
+    turn = _turn(update, context)
     await _answer(context, turn, await _db(context).call(lambda: _walk(context).act(turn, Action(Verb.CONTINUE))))
 
 
 async def status(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/status: a progress bar per section."""
-    turn = _turn(update)
+    turn = _turn(update, context)
     await _answer(context, turn, await _db(context).call(lambda: _walk(context).status(turn)))
 
 
 async def review(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/review: the report at a glance, each section with a 修改 button."""
-    turn = _turn(update)
+    turn = _turn(update, context)
     await _answer(context, turn, await _db(context).call(lambda: _walk(context).review(turn)))
 
 
 async def finalize(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/finalize: with no errors left, the report becomes final and dated today; reminders stop."""
-    turn = _turn(update)
+    turn = _turn(update, context)
     await _answer(context, turn, await _db(context).call(lambda: _walk(context).finalize(turn)))
     jobs.changed(context.application)
 
 
 async def reopen(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/reopen: a final report becomes editable again (recorded)."""
-    turn = _turn(update)
+    turn = _turn(update, context)
     await _answer(context, turn, await _db(context).call(lambda: _walk(context).reopen(turn)))
     jobs.changed(context.application)
 
 
 async def remind(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/remind on|off|HH:MM: this member's deadline reminders."""
-    turn, arg = _turn(update), " ".join(_args(context))
+    turn, arg = _turn(update, context), " ".join(_args(context))
     default = _settings(context).reminder_time
     await _answer(context, turn, await _db(context).call(lambda: _walk(context).remind(turn, arg, default)))
     jobs.changed(context.application)
@@ -150,19 +151,19 @@ async def remind(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 async def import_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/import: how to bring in last year's report (or this year's draft): just send the file."""
-    turn = _turn(update)
+    turn = _turn(update, context)
     member = await _db(context).call(lambda: _walk(context).membership(turn.user_id))
     await _say(context, turn, texts.IMPORT_HINT if member else texts.START_STRANGER)
 
 
 async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/help: what the bot does and how to answer."""
-    await _say(context, _turn(update), texts.HELP)
+    await _say(context, _turn(update, context), texts.HELP)
 
 
 async def invite(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/invite 机构名称 [政府]: an admin creates an agency (if new) and a single-use invite link."""
-    turn = _turn(update)
+    turn = _turn(update, context)
     if turn.user_id not in _settings(context).bot_admins:
         await _say(context, turn, texts.ADMIN_ONLY)
         return
@@ -194,7 +195,7 @@ async def invite(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 async def agencies(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/agencies (admins): every agency with its progress, errors and status, late ones first."""
-    turn = _turn(update)
+    turn = _turn(update, context)
     if turn.user_id not in _settings(context).bot_admins:
         await _say(context, turn, texts.ADMIN_ONLY)
         return
@@ -204,7 +205,7 @@ async def agencies(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 async def nudge(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/nudge 机构名称 (admins): remind every member of that agency now."""
-    turn = _turn(update)
+    turn = _turn(update, context)
     if turn.user_id not in _settings(context).bot_admins:
         await _say(context, turn, texts.ADMIN_ONLY)
         return
@@ -226,7 +227,7 @@ async def text_answer(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     """Any plain text: the answer to the question the member was shown."""
     message = update.effective_message
     assert message is not None and message.text is not None
-    turn, text = _turn(update), clean_text(message.text)
+    turn, text = _turn(update, context), clean_text(message.text)
     await _answer(context, turn, await _db(context).call(lambda: _walk(context).answer_text(turn, text)))
 
 
@@ -235,7 +236,7 @@ async def document_upload(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     .txt/.docx otherwise becomes the text of the prose part being asked."""
     message = update.effective_message
     assert message is not None and message.document is not None
-    turn, walk, db = _turn(update), _walk(context), _db(context)
+    turn, walk, db = _turn(update, context), _walk(context), _db(context)
     if await db.call(lambda: walk.membership(turn.user_id)) is None:
         await _say(context, turn, texts.START_STRANGER)
         return
@@ -261,7 +262,7 @@ async def document_upload(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
 
 async def other_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Stickers, photos, voice: say what the bot can take, and show the current question again."""
-    turn = _turn(update)
+    turn = _turn(update, context)
     await _answer(
         context, turn, await _db(context).call(lambda: _walk(context).show(turn, Screen(texts.UPLOAD_WRONG_KIND)))
     )
@@ -275,7 +276,7 @@ async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     # The spinner's answer goes on beside the walk: a slow or lost one holds up nothing (the spinner
     # stops by itself after a while).
     context.application.create_task(_stop_spinner(query), update)
-    turn, walk, db = _turn(update), _walk(context), _db(context)
+    turn, walk, db = _turn(update, context), _walk(context), _db(context)
     action = decode(query.data)
     if action is None:
         await _answer(context, turn, await db.call(lambda: walk.show(turn, Screen(texts.STALE))))
@@ -299,7 +300,7 @@ async def _stop_spinner(query: CallbackQuery) -> None:
 
 async def report(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/report [html|draft|preview]: check the report, then the .docx (and PDF) follow, or the errors to fix."""
-    turn, args = _turn(update), _args(context)
+    turn, args = _turn(update, context), _args(context)
     arg = (args or ["docx"])[0].lower()
     kind = arg if arg in ("html", "draft", "preview") else "docx"
     await _answer(context, turn, await _db(context).call(lambda: _walk(context).report(turn, kind)))
@@ -347,6 +348,6 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     log.error("error while handling an update", exc_info=context.error)
     if isinstance(update, Update) and update.effective_user is not None:
         try:
-            await _say(context, _turn(update), texts.ERROR_GENERIC)
+            await _say(context, _turn(update, context), texts.ERROR_GENERIC)
         except Exception:
             log.exception("could not store the apology")

@@ -48,10 +48,12 @@ class Turn:
     chat_id: int | None = None
     seen_before: int | None = None
     owner: str = field(default_factory=owner)
+    shared: bool = False  # several bot processes share the database (webhook mode): serialise the member
 
     def claim(self, session: Session) -> bool:
         """The update is being acted on, in the open transaction; False if it already was."""
-        mailbox.lock_user(session=session, user_id=self.user_id)
+        if self.shared:
+            mailbox.lock_user(session=session, user_id=self.user_id)
         return mailbox.stage_claim_update(session=session, update_id=self.update_id, user_id=self.user_id)
 
     def record(self, session: Session, reply: Reply) -> None:
