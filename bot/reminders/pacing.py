@@ -4,23 +4,24 @@ Telegram lets a bot send about 30 messages a second in all, and about one a seco
 bursts tolerated); beyond that it answers 429 with a ``retry_after`` that holds for the whole bot.
 
 The whole bot: the pacer plans paced calls as an even stream, consecutive calls at least ``1 / rate`` apart
-(35 ms: 28.3 a second, so that replies reach the 27 a second asked for), and at most
-``burst`` (30) in any window of ``burst / rate`` seconds (1.06 s). Telegram counts calls when they arrive,
+(36.2 ms: 27.6 a second, so that replies reach the 27 a second asked for), and at most
+``burst`` (30) in any window of ``burst / rate`` seconds (1.087 s). Telegram counts calls when they arrive,
 and whatever delays some calls on the way (a busy event loop or interpreter lock here or at the other end,
 the network) bunches them up with the calls after them. In bursts (30 at once, then nothing until the next
-window) a delay of more than 0.06 s puts the delayed part of one burst next to the whole next one: up to
-60 in a second. In a stream, 31 calls span 1.06 s: delays that differ by less than 0.06 s never put 31
-into a second, and a longer delay ``d`` adds only the calls of ``d - 0.06`` s (0.15 s: 33 at most). The
-same 0.06 s is the margin for calls that start late (a garbage collection stops the loop): whatever was
-planned, the calls that really started are held to 30 in any 1.03 s, so never more than 30 start in any
-second. A 429 pause now delays the stream by its whole length (bursts hid most of it in the wait for the
-next window); Telegram rarely answers 429 to a bot that keeps to its limits.
+window) a delay of more than 0.087 s puts the delayed part of one burst next to the whole next one: up to
+60 in a second. In a stream, 31 calls span 1.087 s: delays that differ by less than 0.087 s (any delays
+from 0 to 80 ms) never put 31 into a second, and a longer delay ``d`` adds only the calls of ``d - 0.087`` s
+(0.15 s: 32 at most). At 28.3 a second the margin was 0.06 s, and a load benchmark saw 31 calls arrive
+within a second. The same 0.087 s is the margin for calls that start late (a garbage collection stops the
+loop): whatever was planned, the calls that really started are held to 30 in any 1.043 s, so never more
+than 30 start in any second. A 429 pause now delays the stream by its whole length (bursts hid most of it
+in the wait for the next window); Telegram rarely answers 429 to a bot that keeps to its limits.
 
 People before broadcasts: a call is for people (a reply, an edit, a document) unless its caller passes
 ``rate_limit_args=Priority.BROADCAST`` (the reminders of a fan-out). People calls reserve the earliest
 moment the stream and the window allow, first come, first served. A broadcast never reserves ahead: it
 takes a slot only when one is free now and no people call waits, one window / ``(burst - headroom)``
-after the previous broadcast (39 ms: 25.5 a second, evenly), and only while the broadcasts and
+after the previous broadcast (40 ms: 24.8 a second, evenly), and only while the broadcasts and
 twice the people calls of the window stay below ``burst - headroom`` (27), so that it always leaves free
 ``headroom`` (3) slots plus as many as people used in the window. Broadcasts go first come, first served
 among themselves. So a member who answers during a fan-out of thousands of reminders waits at most one
@@ -84,6 +85,13 @@ PEOPLE_WEIGHT = 2
 BROADCAST_WEIGHT = 1
 SWEEP_MIN = 1024  # chats known before idle ones are first forgotten
 
+# The default pacer: paced calls at RATE a second, at most BURST in any window of BURST / RATE seconds and in
+# any span halfway between that and PER, broadcasts leaving HEADROOM of them free.
+RATE = 27.6
+BURST = 30
+PER = 1.0
+HEADROOM = 3
+
 
 @dataclass(frozen=True)
 class Priority:
@@ -135,10 +143,10 @@ class Pacer(BaseRateLimiter[Priority]):
     def __init__(
         self,
         *,
-        rate: float = 28.3,
-        burst: int = 30,
-        per: float = 1,
-        headroom: int = 3,
+        rate: float = RATE,
+        burst: int = BURST,
+        per: float = PER,
+        headroom: int = HEADROOM,
         chat_rate: float = 3,
         chat_burst: int = 15,
         max_retries: int = 5,
@@ -159,7 +167,7 @@ class Pacer(BaseRateLimiter[Priority]):
         # stream, not in bursts, so that whatever delays calls on the way (a busy event loop, the network)
         # moves a few of them, not a whole burst, next to the calls of the next second.
         self._spacing = self._window / burst
-        # Broadcasts alone are spread over the window as evenly (25.5 a second): their share of it goes
+        # Broadcasts alone are spread over the window as evenly (24.8 a second): their share of it goes
         # out as a stream too, instead of 27 at full rate and then a gap.
         self._broadcast_spacing = self._window / (burst - headroom)
         self._chat_interval = 1 / chat_rate

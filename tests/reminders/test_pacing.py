@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import bisect
 import itertools
+import math
 import random
 import time
 import warnings
@@ -21,15 +22,19 @@ import pytest
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
 from telegram.warnings import PTBDeprecationWarning
 
-from bot.reminders.pacing import Pacer, Priority, retry_after_seconds
+from bot.reminders.pacing import BURST, HEADROOM, PER, RATE, Pacer, Priority, retry_after_seconds
 from tests.support import FakeBotApi, application_builder
 
 T = TypeVar("T")
 
-WINDOW = 30 / 28.3  # the default pacer's window: 30 calls in it, 28.3 a second
-SPAN = (1 + WINDOW) / 2  # 30 calls really started in any span this long, at most
-SPACING = WINDOW / 30  # consecutive paced calls are planned at least this far apart
-BROADCAST_SPACING = WINDOW / 27  # broadcasts alone: 27 of every 30 slots, spread evenly
+# The default pacer's figures, derived from its parameters as it derives them: no test names a rate.
+WINDOW = BURST / RATE  # at most BURST calls planned in any window this long, so RATE a second
+SPAN = (PER + WINDOW) / 2  # BURST calls really started in any span this long, at most
+SPACING = WINDOW / BURST  # consecutive paced calls are planned at least this far apart (1 / RATE)
+BROADCAST_LIMIT = BURST - HEADROOM  # broadcasts alone: this many of every BURST slots…
+BROADCAST_SPACING = WINDOW / BROADCAST_LIMIT  # …spread evenly
+TELEGRAM_LIMIT = 30  # calls Telegram accepts from a bot in any second
+REPLIES_A_SECOND = 27  # what the bot must reach under saturation
 TOLERANCE = 1e-9
 PEOPLE = 1_000_000  # chats of members who answer, apart from the broadcasts' 0, 1, 2…
 
@@ -116,12 +121,17 @@ def max_in_window(times: list[float], span: float = 1.0) -> int:
     return max(bisect.bisect_right(times, t + span) - i for i, t in enumerate(times))
 
 
+def in_stream(span: float) -> int:
+    """The most calls of an even stream, one every ``SPACING``, that lie within ``span`` seconds."""
+    return math.floor(span / SPACING + TOLERANCE) + 1
+
+
 def min_gap(times: list[float]) -> float:
     times = sorted(times)
     return min(later - earlier for earlier, later in itertools.pairwise(times))
 
 
-def test_a_backlog_of_100_goes_out_as_an_even_stream_of_28_a_second() -> None:
+def test_a_backlog_of_100_goes_out_as_an_even_stream_at_the_rate() -> None:
     api = FakeApi()
 
     async def main() -> None:
@@ -131,11 +141,11 @@ def test_a_backlog_of_100_goes_out_as_an_even_stream_of_28_a_second() -> None:
 
     run_jumping(main)
     times = api.times()
-    assert times == pytest.approx([k * SPACING for k in range(100)])  # one every 35 ms, not 30 at once
+    assert times == pytest.approx([k * SPACING for k in range(100)])  # one every spacing, not 30 at once
     assert min_gap(times) >= SPACING - TOLERANCE
-    assert max_in_window(times) == 29  # 28.3 a second
-    assert max_in_window(times, WINDOW - 1e-9) == 30
-    assert (len(times) - 1) / (times[-1] - times[0]) == pytest.approx(28.3)
+    assert max_in_window(times) == in_stream(PER) <= TELEGRAM_LIMIT
+    assert max_in_window(times, WINDOW - 1e-9) == BURST
+    assert (len(times) - 1) / (times[-1] - times[0]) == pytest.approx(RATE)
     assert [chat_id for chat_id, _ in api.calls] == list(range(100))  # first come, first served
 
 
@@ -165,8 +175,9 @@ def test_a_429_pauses_every_call_and_the_call_is_retried_after_it() -> None:
 
 
 def test_a_429_in_a_busy_backlog_pauses_the_stream_and_its_retry_goes_first() -> None:
-    # Chat 29 starts at 1.025 s and is answered 429 at 1.075 s: chat 30 (1.06 s) had started, the rest
-    # reserved ahead lose their moments and the stream resumes when the pause ends, 1 s after the answer.
+    # Chat 29 starts 29 spacings in and is answered 429 0.05 s later (more than one spacing, less than two):
+    # chat 30 had started, the rest reserved ahead lose their moments and the stream resumes when the pause
+    # ends, 1 s after the answer.
     # (In bursts the pause hid in the wait for the next window; a stream has no such wait to hide it in.)
     api = FakeApi({29: [retry_after(1)]}, latency=0.05)
 
@@ -187,9 +198,9 @@ def test_a_429_in_a_busy_backlog_pauses_the_stream_and_its_retry_goes_first() ->
 
 
 def test_calls_started_late_by_a_busy_loop_still_hold_back_the_next_ones() -> None:
-    # Chat 50 starts at 1.77 s and keeps the loop busy 0.3 s: the calls planned meanwhile start together
-    # when it is free. Then the calls really started are held to 30 in any 1.03 s: the stream goes on as
-    # planned until the 31st after the late ones would start within 1.03 s of them, and waits for that.
+    # Chat 50 keeps the loop busy 0.3 s when it starts: the calls planned meanwhile start together when it
+    # is free. Then the calls really started are held to 30 in any span: the stream goes on as planned until
+    # the 31st after the late ones would start within a span of them, and waits for that.
     api = FakeApi(stalls={50: 0.3})
 
     async def main() -> None:
@@ -200,11 +211,15 @@ def test_calls_started_late_by_a_busy_loop_still_hold_back_the_next_ones() -> No
     run_jumping(main)
     times = api.times()
     late = 50 * SPACING + 0.3
+    together = [k for k in range(51, 90) if k * SPACING < late]  # planned while the loop was busy
+    held = [k + BURST for k in together if (k + BURST) * SPACING < late + SPAN]  # 30 started since `late`
+    assert together[0] == 51 and len(together) >= 5 and held[0] == 51 + BURST  # the case this test is about
     assert times[:51] == pytest.approx([k * SPACING for k in range(51)])
-    assert times[51:59] == pytest.approx([late] * 8)  # planned between 1.80 s and 2.05 s
-    assert times[59:81] == pytest.approx([k * SPACING for k in range(59, 81)])  # the plan again
-    assert times[81:88] == pytest.approx([late + SPAN] * 7)  # not at 81 * SPACING: 30 started since `late`
-    assert max_in_window(times, SPAN - 1e-9) == 30
+    assert [times[k] for k in together] == pytest.approx([late] * len(together))
+    assert times[together[-1] + 1 : held[0]] == pytest.approx([k * SPACING for k in range(together[-1] + 1, held[0])])
+    assert [times[k] for k in held] == pytest.approx([late + SPAN] * len(held))  # not at k * SPACING
+    assert times[held[-1] + 1 :] == pytest.approx([k * SPACING for k in range(held[-1] + 1, 90)])  # the plan again
+    assert max_in_window(times, SPAN - 1e-9) == BURST
 
 
 def test_retries_are_bounded() -> None:
@@ -274,9 +289,9 @@ def test_people_are_answered_within_a_spacing_during_a_fan_out() -> None:
     assert parts == pytest.approx([parts[0] + k * SPACING for k in range(3)])  # before any reminder
     reminders = [(chat_id, moment) for chat_id, moment in api.calls if chat_id < long_reply]
     assert [chat_id for chat_id, _ in reminders] == list(range(600))  # first come, first served
-    assert max_in_window([moment for _, moment in reminders], WINDOW - 1e-9) <= 27  # the rest is headroom
+    assert max_in_window([moment for _, moment in reminders], WINDOW - 1e-9) <= BROADCAST_LIMIT  # the rest is headroom
     assert min_gap(api.times()) >= SPACING - TOLERANCE
-    assert max_in_window(api.times()) <= 29
+    assert max_in_window(api.times()) <= in_stream(PER) <= TELEGRAM_LIMIT
 
 
 def test_many_people_at_once_go_one_spacing_apart_ahead_of_every_broadcast() -> None:
@@ -300,7 +315,7 @@ def test_many_people_at_once_go_one_spacing_apart_ahead_of_every_broadcast() -> 
     assert min_gap(api.times()) >= SPACING - TOLERANCE
 
 
-def test_broadcasts_alone_go_as_a_stream_of_25_a_second_first_come_first_served() -> None:
+def test_broadcasts_alone_go_as_an_even_stream_leaving_the_headroom_first_come_first_served() -> None:
     api = FakeApi(latency=0.1)
 
     async def main() -> None:
@@ -310,13 +325,13 @@ def test_broadcasts_alone_go_as_a_stream_of_25_a_second_first_come_first_served(
 
     run_jumping(main)
     assert api.times() == pytest.approx([k * BROADCAST_SPACING for k in range(100)])  # 27 in every window
-    assert max_in_window(api.times(), WINDOW - 1e-9) == 27
+    assert max_in_window(api.times(), WINDOW - 1e-9) == BROADCAST_LIMIT
     assert [chat_id for chat_id, _ in api.calls] == list(range(100))
 
 
 def test_broadcasts_started_late_by_a_busy_loop_hold_back_the_next_ones() -> None:
     # A broadcast is given its slot before it starts; each still checks, just before it starts, the calls
-    # that really started. Chat 40 (1.57 s) keeps the loop busy 0.3 s: the next one starts when it is free,
+    # that really started. Chat 40 keeps the loop busy 0.3 s: the next one starts when it is free,
     # and the ones after keep the broadcasts' spacing from it.
     api = FakeApi(stalls={40: 0.3})
 
@@ -331,7 +346,7 @@ def test_broadcasts_started_late_by_a_busy_loop_hold_back_the_next_ones() -> Non
     assert times[:41] == pytest.approx([k * BROADCAST_SPACING for k in range(41)])
     assert times[41] == pytest.approx(late)
     assert min_gap(times) >= BROADCAST_SPACING - TOLERANCE
-    assert max_in_window(times, SPAN - 1e-9) <= 27
+    assert max_in_window(times, SPAN - 1e-9) <= BROADCAST_LIMIT
     assert [chat_id for chat_id, _ in api.calls] == list(range(100))
 
 
@@ -356,11 +371,11 @@ def test_mixed_load_never_starts_more_than_30_calls_in_any_second() -> None:
     run_jumping(main)
     times = api.times()
     assert len(times) == 500 + len(answers)
-    assert max_in_window(times) <= 30
-    assert max_in_window(times, SPAN - 1e-9) <= 30
+    assert max_in_window(times) <= TELEGRAM_LIMIT
+    assert max_in_window(times, SPAN - 1e-9) <= BURST
 
 
-def test_replies_reach_28_a_second_with_100_ms_per_call() -> None:
+def test_replies_reach_27_a_second_with_100_ms_per_call() -> None:
     api = FakeApi(latency=0.1)
 
     async def main() -> None:
@@ -371,8 +386,8 @@ def test_replies_reach_28_a_second_with_100_ms_per_call() -> None:
     run_jumping(main)
     times = api.times()
     rate = (len(times) - 1) / (times[-1] - times[0])
-    assert rate == pytest.approx(28.3) and rate >= 27
-    assert max_in_window(times) == 29
+    assert rate == pytest.approx(RATE) and rate >= REPLIES_A_SECOND - TOLERANCE
+    assert max_in_window(times) == in_stream(PER) <= TELEGRAM_LIMIT
     assert min_gap(times) >= SPACING - TOLERANCE
 
 
@@ -401,21 +416,25 @@ def test_delays_on_the_way_move_a_few_calls_of_the_stream_not_a_burst() -> None:
     run_jumping(main)
     times = api.times()
     rng = random.Random(11)
-    # 31 calls of the stream span 30 spacings, 1.06 s: delays that differ by less than the 0.06 s margin
-    # never put 31 into one second.
-    assert max_in_window([t + rng.uniform(0, 0.05) for t in times]) <= 30
+    assert min_gap(times) >= SPACING - TOLERANCE
+    # 31 calls of the stream span 30 spacings, a window: delays that differ by less than its margin over a
+    # second never put 31 into one second. Any delays from 0 to 80 ms are within the margin.
+    assert WINDOW - PER > 0.08 and in_stream(PER + 0.08) <= TELEGRAM_LIMIT
+    for _ in range(20):
+        assert max_in_window([t + rng.uniform(0, 0.08) for t in times]) <= TELEGRAM_LIMIT
     # Longer delays do, but only as many more as fit in the difference: the 1.15 s that 0.15 s of delay
-    # can squeeze into one second hold 33 calls of the stream (one per spacing).
-    assert max_in_window([t + rng.uniform(0, 0.15) for t in times]) <= 33
-    assert max_in_window(stalled(times, random.Random(12), 0.15)) <= 33
-    # The same stalls on the burst plan (30 at once every 1.06 s) put a stalled burst next to the next one.
-    bursts = [(k // 30) * WINDOW for k in range(len(times))]
-    assert max_in_window(stalled(bursts, random.Random(12), 0.15)) >= 45
+    # can squeeze into one second hold one call of the stream per spacing.
+    assert max_in_window([t + rng.uniform(0, 0.15) for t in times]) <= in_stream(PER + 0.15)
+    assert max_in_window(stalled(times, random.Random(12), 0.15)) <= in_stream(PER + 0.15)
+    # The same stalls on the burst plan (30 at once every window) put a stalled burst next to the next one.
+    bursts = [(k // BURST) * WINDOW for k in range(len(times))]
+    assert max_in_window(stalled(bursts, random.Random(12), 0.15)) >= BURST + BURST // 2
 
 
 def test_a_429_to_a_broadcast_pauses_people_too_and_its_retry_goes_first() -> None:
-    # Broadcast 5 starts at 0.20 s and is answered 429 at 0.25 s (6 had started meanwhile): every call
-    # waits until 1.25 s, the member who answered at 0.5 s first, then the retry before the other broadcasts.
+    # Broadcast 5 is answered 429 0.05 s after it starts (more than one broadcast spacing, less than two: 6
+    # had started meanwhile): every call waits 1 s from then, the member who answered at 0.5 s first, then
+    # the retry before the other broadcasts.
     api = FakeApi({5: [retry_after(1)]}, latency=0.05)
 
     async def main() -> None:
@@ -425,7 +444,7 @@ def test_a_429_to_a_broadcast_pauses_people_too_and_its_retry_goes_first() -> No
 
     run_jumping(main)
     resumed = 5 * BROADCAST_SPACING + 0.05 + 1
-    assert not [moment for _, moment in api.calls if 6 * BROADCAST_SPACING < moment < resumed]
+    assert not [moment for _, moment in api.calls if 6 * BROADCAST_SPACING + TOLERANCE < moment < resumed]
     after = [call for call in api.calls if call[1] > 0.5]
     assert after[:3] == [
         (PEOPLE, pytest.approx(resumed)),
@@ -444,14 +463,21 @@ def test_a_429_to_people_pauses_the_broadcasts() -> None:
         await asyncio.gather(*broadcast(pacer, api, range(60)), send_at(0.5, pacer, api, PEOPLE))
 
     run_jumping(main)
-    # The member's call takes the next slot after 0.5 s, is answered 429 0.05 s later (one broadcast had
-    # started meanwhile), and every call waits 1 s from then, the member's retry first.
+    # The member's call takes the next slot after 0.5 s, is answered 429 0.05 s later (more than a spacing,
+    # less than a spacing and a broadcast spacing: one broadcast had started meanwhile), and every call waits
+    # 1 s from then, the member's retry first, then the next broadcast.
     first = next(moment for chat_id, moment in api.calls if chat_id == PEOPLE)
     assert 0.5 <= first <= 0.5 + SPACING + TOLERANCE
     resumed = first + 0.05 + 1
+    went = math.ceil(0.5 / BROADCAST_SPACING) + 1  # those before the member, and one during its call
+    assert [chat_id for chat_id, moment in api.calls if moment <= first + 0.05] == [
+        *range(went - 1),
+        PEOPLE,
+        went - 1,
+    ]
     assert not [moment for _, moment in api.calls if first + 0.05 < moment < resumed]
     after = [call for call in api.calls if call[1] > first + 0.05]
-    assert after[:2] == [(PEOPLE, pytest.approx(resumed)), (14, pytest.approx(resumed + SPACING))]
+    assert after[:2] == [(PEOPLE, pytest.approx(resumed)), (went, pytest.approx(resumed + SPACING))]
     assert len(api.calls) == 62
 
 
@@ -464,7 +490,7 @@ def test_a_call_given_up_while_waiting_holds_up_nobody() -> None:
             await pacer.initialize()
             full = [asyncio.ensure_future(send(pacer, api, PEOPLE + i)) for i in range(30)]
             if give_up:
-                waiting = asyncio.ensure_future(send(pacer, api, PEOPLE + 30))  # reserved at 1.06 s
+                waiting = asyncio.ensure_future(send(pacer, api, PEOPLE + 30))  # reserved a window later
             reminders = asyncio.gather(*broadcast(pacer, api, range(40)))
             if give_up:
                 gone = asyncio.ensure_future(send(pacer, api, 99, Priority.BROADCAST))
@@ -508,7 +534,10 @@ def test_one_chat_gets_three_at_once_then_one_a_second_and_holds_up_no_other() -
     assert 0.5 <= answer <= 0.5 + SPACING + TOLERANCE
     ninth = [moment for chat_id, moment in api.calls if chat_id == 9]
     assert ninth[3] == pytest.approx(ninth[0] + 1) and ninth[2] < 1  # three at once, the fourth a second later
-    assert max(moment for chat_id, moment in api.calls if 100 <= chat_id < 115) < 0.5
+    # The eleven broadcasts that were in line first went one broadcast spacing apart after chat 7's three,
+    # one spacing later at most for the member's answer.
+    last = 3 * SPACING + 10 * BROADCAST_SPACING + SPACING
+    assert max(moment for chat_id, moment in api.calls if 100 <= chat_id < 115) <= last + TOLERANCE < ninth[3]
 
 
 def test_edits_and_chat_actions_do_not_use_the_chats_allowance() -> None:
