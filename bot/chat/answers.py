@@ -161,7 +161,7 @@ class Answers(_Walk):
             return self._stale(ctx)
         ctx.hold(None)
         if verb is Verb.KEEP:
-            return Reply([self._screen(ctx).after(texts.KEPT.format(name=screens.question_name(q)))])
+            return Reply([self._screen(ctx).after(texts.KEPT.format(name=self._name(q)))])
         parsed = parse_numbers(held["text"], q.count, q.table.number)
         if isinstance(parsed, ParseError):
             return self._stale(ctx)
