@@ -63,8 +63,8 @@ class Answers(_Walk):
         if q.kind is Kind.GATE:
             answer = text.strip().strip("。.!！")
             none = answer in ("没有", "无", "否", "0")
-            if not none and answer not in ("有", "是"):
-                return Reply([self._asked(ctx, q)])
+            if not none and answer not in ("有", "是"):  # numbers for the rows come after the yes
+                return Reply([self._asked(ctx, q).after(texts.GATE_HINT)])
             if ctx.progress.answered(q):  # a colleague began the table meanwhile: nothing is overwritten
                 return Reply([self._screen(ctx).after(texts.GATE_TAKEN)])
             return self._gate(ctx, q, none=none)

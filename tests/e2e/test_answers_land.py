@@ -64,7 +64,7 @@ def test_numbers_typed_while_the_yes_no_question_is_shown_are_not_stored(server:
         await first.expect("一、本年新收")
         await second.send("2 2 2 2 2 2")  # the colleague still sees the yes/no question
         again = await second.expect("是否收到过政府信息公开申请")
-        assert "已保存" not in again.text and "✅" not in again.text
+        assert "没有保存" in again.text and "✅" not in again.text  # said plainly, and nothing stored
         await first.send("/review 三")
         text = (await first.expect("概览")).text
         assert "二、上年结转政府信息公开申请数量 总计" not in text, text
