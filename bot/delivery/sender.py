@@ -17,9 +17,10 @@ from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
+from telegram import Bot, InlineKeyboardMarkup
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
 
+from bot.chat.screens import Screen, markup_rows
 from bot.delivery.database import Database
 from bot.delivery.turn import LEASE, owner
 from bot.reminders.pacing import retry_after_seconds
@@ -35,12 +36,8 @@ Documents = Callable[[int, int, str], Awaitable[None]]
 
 
 def markup(buttons_json: str | None) -> InlineKeyboardMarkup | None:
-    if not buttons_json:
-        return None
-    rows: list[list[list[str]]] = json.loads(buttons_json)
-    return InlineKeyboardMarkup(
-        [[InlineKeyboardButton(label, callback_data=data) for label, data in row] for row in rows if row]
-    )
+    """The stored buttons as Telegram's keyboard, the way every screen is shown."""
+    return markup_rows(Screen("", json.loads(buttons_json) if buttons_json else []))
 
 
 class Sender:

@@ -12,13 +12,19 @@ from tests.importer.test_attacks import MB, _understated, _word
 from tests.support import FakeBotApi
 
 GB18030_LINE = "本年度共主动公开政府信息一千二百三十四条，同比增长百分之五。\n"
-ATTACKS = {
-    "2025年报告.docx": _understated(_word(b"<w:document>" + b"\0" * (200 * MB) + b"</w:document>")),
-    "年报.html": b'<html><head><meta charset="x-mac-chinesetrad"></head><body>' + b"x" * MB + b"</body></html>",
-    "嵌套.html": b"<html><body>" + b"<div>" * 100_000 + b"</div>" * 100_000 + b"</body></html>",
-    "年报.json": b"[" * 100_000 + b"]" * 100_000,
-    "数字.json": b'{"year": ' + b"9" * 100_000 + b"}",
-    "正文.txt": (GB18030_LINE * (9 * MB // len(GB18030_LINE.encode("gb18030")))).encode("gb18030"),
+ATTACKS = {  # the file, and what the member is told
+    "2025年报告.docx": (
+        _understated(_word(b"<w:document>" + b"\0" * (200 * MB) + b"</w:document>")),
+        "不是有效的 .docx 文件",
+    ),
+    "年报.html": (
+        b'<html><head><meta charset="x-mac-chinesetrad"></head><body>' + b"x" * MB + b"</body></html>",
+        "文件编码（x-mac-chinesetrad）不受支持",
+    ),
+    "嵌套.html": (b"<html><body>" + b"<div>" * 100_000 + b"</div>" * 100_000 + b"</body></html>", "没有文字内容"),
+    "年报.json": (b"[" * 100_000 + b"]" * 100_000, "嵌套过深"),
+    "数字.json": (b'{"year": ' + b"9" * 100_000 + b"}", "过长"),
+    "正文.txt": ((GB18030_LINE * (9 * MB // len(GB18030_LINE.encode("gb18030")))).encode("gb18030"), "内容过长"),
 }
 
 
@@ -36,7 +42,7 @@ def test_hostile_uploads_are_answered_quickly_and_hold_up_nobody(server: FakeBot
         assert bot.process is not None
         before = _rss(bot.process.pid)
         waits: list[float] = []
-        for name, content in ATTACKS.items():
+        for name, (content, told) in ATTACKS.items():
             started = time.monotonic()
             await attacker.upload(name, content)
             for _ in range(3):  # the colleague goes on meanwhile
@@ -44,7 +50,7 @@ def test_hostile_uploads_are_answered_quickly_and_hold_up_nobody(server: FakeBot
                 await colleague.send("/status")
                 await colleague.expect("填写进度", timeout=5)
                 waits.append(time.monotonic() - asked - colleague.quiet)  # expect() waits for quiet too
-            reply = await attacker.expect("", timeout=5)
+            reply = await attacker.expect(told, timeout=5)
             assert time.monotonic() - started < 5 + 2 * 1.5, name
             assert "出了点问题" not in (reply.text or ""), (name, reply.text)
             await asyncio.sleep(0.2)
