@@ -48,17 +48,24 @@ def max_in_window(times: list[float], span: float = 1.0) -> int:
     return max((bisect.bisect_right(times, t + span) - i for i, t in enumerate(times)), default=0)
 
 
-def populate(database_url: str, agencies: int) -> None:
-    """N department agencies with one member each, written in bulk (as years of invites would have)."""
+def populate(
+    database_url: str,
+    agencies: int,
+    *,
+    joined: datetime = datetime(2026, 11, 1, tzinfo=SHANGHAI),
+    name: str = "第{i}局",
+    first_chat: int = FIRST_CHAT,
+) -> None:
+    """N department agencies with one member each, written in bulk (as years of invites would have): agency
+    ``name.format(i=i)``, member ``first_chat + i``, both from ``joined``."""
     engine = make_engine(database_url)
     upgrade(engine)
-    joined = datetime(2026, 11, 1, tzinfo=SHANGHAI)
     with Session(engine) as session:
-        rows = [Agency(name=f"第{i}局", level=Level.DEPARTMENT, created_at=joined) for i in range(agencies)]
+        rows = [Agency(name=name.format(i=i), level=Level.DEPARTMENT, created_at=joined) for i in range(agencies)]
         session.add_all(rows)
         session.flush()
         session.add_all(
-            Member(agency_id=a.id, telegram_user_id=FIRST_CHAT + i, display_name=f"成员{i}", joined_at=joined)
+            Member(agency_id=a.id, telegram_user_id=first_chat + i, display_name=f"成员{i}", joined_at=joined)
             for i, a in enumerate(rows)
         )
         session.commit()

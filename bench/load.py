@@ -52,14 +52,12 @@ from zoneinfo import ZoneInfo
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from fanout import populate
 from machine import describe
-from sqlmodel import Session
 
 from bot.chat.service import Walk
 from bot.schema import Level
 from storage.db import make_engine, upgrade
-from storage.models import Agency
-from storage.models import Member as MemberRow
 from tests.support import ChatMessage, FakeBotApi
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -228,18 +226,10 @@ def seed(database_url: str, members: int, fanout: int, stamp: str) -> list[str]:
     for i in range(members):
         agency = f"负载测试局{stamp}-{i if i < members - shared else 'S' + str((i - (members - shared)) // SHARED)}"
         codes.append(walk.invite(name=agency, level=Level.DEPARTMENT, created_by=None)[0])
-    if fanout:
-        joined = datetime(2026, 1, 5, tzinfo=SHANGHAI)  # before the 2025 reports' deadline: they are overdue
-        with Session(engine) as session:
-            rows = [Agency(name=f"提醒局{stamp}-{i}", level=Level.DEPARTMENT, created_at=joined) for i in range(fanout)]
-            session.add_all(rows)
-            session.flush()
-            session.add_all(
-                MemberRow(agency_id=a.id, telegram_user_id=FIRST_FANOUT + i, display_name=f"成员{i}", joined_at=joined)
-                for i, a in enumerate(rows)
-            )
-            session.commit()
     engine.dispose()
+    if fanout:  # joined before the 2025 reports' deadline and never finished them: they are overdue
+        joined = datetime(2026, 1, 5, tzinfo=SHANGHAI)
+        populate(database_url, fanout, joined=joined, name=f"提醒局{stamp}-{{i}}", first_chat=FIRST_FANOUT)
     return codes
 
 
