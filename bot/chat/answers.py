@@ -73,18 +73,16 @@ class Answers(_Walk):
         if isinstance(parsed, ParseError):
             error = texts.ROW_ERROR.format(reason=parsed.message, hint=screens.row_hint(q))
             return Reply([self._asked(ctx, q).after(error)])
-        name = screens.row_name(q.row)
         stored = ctx.report.row(q.id)
-        if stored is not None and tuple(stored[i] for i in q.table.input_columns) == parsed:
+        theirs = tuple(stored[i] for i in q.table.input_columns) if stored is not None else None
+        if theirs == parsed:
             if q.id not in ctx.progress.skipped and ctx.member.editing != q.id:
-                return Reply(
-                    [self._screen(ctx).after(texts.SAVED_SAME.format(name=name, values=screens.values_text(parsed)))]
-                )
-        elif stored is not None and (conflict := self._conflict(ctx, q, seen)) is not None:
+                same = texts.SAVED_SAME.format(name=self._name(q), values=screens.values_text(parsed))
+                return Reply([self._screen(ctx).after(same)])
+        elif theirs is not None and (conflict := self._conflict(ctx, q, seen)) is not None:
             ctx.hold(json.dumps({"q": q.id, "text": text}, ensure_ascii=False))
             who, at = conflict
-            theirs = screens.values_text(tuple(stored[i] for i in q.table.input_columns))
-            return Reply([self._conflict_screen(q, who, at, theirs, screens.values_text(parsed))])
+            return Reply([self._conflict_screen(q, who, at, screens.values_text(theirs), screens.values_text(parsed))])
         return self._store_answer(ctx, q, parsed)
 
     def _store_answer(self, ctx: Context, q: Question, parsed: RowValue) -> Reply:

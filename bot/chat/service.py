@@ -397,10 +397,8 @@ class Walk(Answers):
     def _prose_action(self, ctx: Context, q: Question, step: Ask, verb: Verb) -> Reply:
         assert q.prose is not None
         if verb is Verb.DONE and step.draft:
-            found = repo.answered(session=ctx.session, report=ctx.row, field_key=q.id)
-            seen = ctx.seen()
-            if found and seen and found[0] not in (None, ctx.member.telegram_user_id) and found[1] > seen.at:
-                who, at = found[2] or str(found[0]), found[1]
+            if (conflict := self._conflict(ctx, q, ctx.seen())) is not None:
+                who, at = conflict
                 theirs = texts.CHARS.format(chars=len(ctx.report.text(q.id) or ""))
                 mine = texts.CHARS.format(chars=len(step.draft))
                 return Reply([self._conflict_screen(q, who, at, theirs, mine)])
