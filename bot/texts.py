@@ -111,6 +111,9 @@ PARSE_NOT_INTEGER = "“{token}”不是整数，件数应为整数。"
 PARSE_TOO_PRECISE = "“{token}”的小数位太多，最多保留 {decimals} 位。"
 PARSE_TOO_LARGE = "“{token}”太大了，请核对。"
 PARSE_WRONG_COUNT = "这一题需要 {count} 个数字，收到了 {given} 个。"
+PARSE_TOTAL_WRONG = (
+    "您发送了 {count} 个数字和总计 {given}，但 {terms} = {sum}。请核对后重新发送（总计可以不发，会自动计算）。"
+)
 PARSE_TOO_LONG = "内容太长了，这一题只需要 {count} 个数字。"
 
 # --- the walk ------------------------------------------------------------------------------------
@@ -135,6 +138,7 @@ PROSE_REUSED = "已沿用上年内容，请务必更新其中的年份、数字�
 ROW_ASK = "{label}\n请依次发送 {count} 个数字：{columns}\n例如：{example}"
 ROW_ASK_ONE = "{label}：{column}是多少？\n例如：{example}"
 ROW_CURRENT = "\n当前：{values}"
+ROW_CURRENT_TOTAL = "\n当前：{values}（总计 {total}）"
 ROW_LAST_YEAR = "\n上年报告“四、结转下年度继续办理”为：{values}（总计 {total}）"
 ROW_ERROR = "⚠️ {reason}\n{hint}"
 ROW_HINT_MANY = "请发送 {count} 个数字，用空格、逗号或顿号隔开，没有的填 0。例如：{example}"
@@ -143,7 +147,12 @@ GATE_ASK = {
     "T3": "本年度是否收到过政府信息公开申请，或有上年结转的申请？",
     "T4": "本年度是否发生过政府信息公开方面的行政复议或行政诉讼？",
 }
-FIX_ASK = "⚠️ {table}的数字对不上：\n{findings}\n\n请修改有误的行："
+FIX_ASK = "⚠️ {table}的数字对不上{equation}：\n{findings}\n\n请点有误的行修改（按钮上是该行的总计）："
+FIX_EQUATION = {"T3": "（第一项加第二项，应等于第三项加第四项）"}
+FIX_IDENTITY = "{column}：\n  {left} ＝ {left_sum}\n  {right} ＝ {right_sum}\n  相差 {difference}"
+FIX_PLUS = " ＋ "
+BUTTON_FIX_ROW = "{name}：{total}"
+BALANCED = "✅ {table}已平衡。"
 FIX_RESULTS_ASK = "请选择要修改的办理结果："
 SKIPPED_LIST = "还有 {count} 项尚未填写：\n{items}\n\n点下面的按钮逐项补填。"
 DONE = "🎉 全部填写完成！可以发送 /report 生成报告，或 /review 再检查一遍。"
@@ -202,9 +211,12 @@ REVIEW_PROSE_FILLED = "{chars} 字"
 REVIEW_UNFILLED = "未填写"
 REVIEW_ROW = "{mark} {name}：{values}"
 REVIEW_ALL_ZERO = "✅ 全部为 0"
-REVIEW_NONZERO = "{name} 总计 {total}"
+ALL_ZERO = "均为 0"
+NAMED_TOTAL = "总计 {total}（{parts}）"
+LIST_SEPARATOR = "，"
+BUTTON_REVIEW_ALL = "全部概览"
 REVIEW_SECTION = "{heading}"
-REVIEW_PICK = "{heading}：请选择要修改的项目。"
+REVIEW_PICK = "{heading}（点下面的项目修改）："
 BUTTON_EDIT_SECTION = "修改 {number}"
 REPORT_ERRORS = "报告还有 {count} 个错误，请先改正：\n{items}"
 REPORT_WARNINGS = "提示（不影响生成，建议核对）：\n{items}"
@@ -247,7 +259,7 @@ HELP = (
     "/status 查看进度\n"
     "/review 概览并修改任意部分\n"
     "/report 检查勾稽关系并生成 Word 文件；/report html 生成网页版\n"
-    "/finalize 定稿（成文日期为当天，提醒停止）；/reopen 重新打开\n"
+    "/finalize 定稿（确认成文日期后定稿，提醒停止；/finalize 2027-01-20 指定日期）；/reopen 重新打开\n"
     "/remind off 关闭提醒，/remind 08:30 改提醒时间\n"
     "发送上年已发布的报告文件（Word、网页或复制的文字），可导入上年数字和正文。\n"
     "数字可以用空格、逗号或顿号隔开，也可以写中文数字，例如“三 十二 0”。"
@@ -304,6 +316,19 @@ FINALIZE_ALREADY = "报告已于 {date} 定稿。"
 REOPENED = "报告已重新打开，可以修改了。改完请再次发送 /finalize 定稿。"
 REOPEN_NOT_FINAL = "报告尚未定稿，可以直接修改。"
 BUTTON_FINALIZE = "定稿"
+FINALIZE_CONFIRM = (
+    "即将把“{agency}”{year} 年度报告定稿，成文日期印为 {date}。\n"
+    "定稿后不能再修改（需要时可发送 /reopen 重新打开），截止日期提醒停止。\n"
+    "如需其他成文日期，请发送 /finalize 加日期，例如 /finalize {example}"
+)
+BUTTON_FINALIZE_CONFIRM = "确认定稿（{date}）"
+BUTTON_NOT_NOW = "暂不定稿"
+FINALIZE_TOO_EARLY = (
+    "{year} 年度的统计期限到 {year} 年 12 月 31 日才结束，成文日期（{date}）不能早于统计期限结束，现在还不能定稿。"
+    "可以先发送 /report 生成草稿。"
+)
+FINALIZE_FUTURE = "成文日期 {date} 还没到，请指定今天或之前的日期，例如 /finalize {example}"
+FINALIZE_BAD_DATE = "“{text}”不是日期。请这样发送：/finalize {example}"
 
 # --- the supervising office ------------------------------------------------------------------------
 AGENCIES_HEAD = "各机构填报情况（{count} 个；已完成 {finished}，逾期 {late}）："
@@ -385,6 +410,13 @@ ANSWER_UNSEEN = "您发送的内容没有保存：当时还没有显示需要回
 GATE_HINT = "您发送的内容没有保存。请先回答下面的问题：点“有”后再逐行填写数字，没有发生的点“没有，全部填 0”。"
 GATE_TAKEN = "同事已经开始填写这张表，您的选择没有保存，以免覆盖已填的数字。"
 WHICH_QUESTION = "刚才的消息可能重复发送了。您发送的“{text}”是回答哪一题的？请点选，确认后才保存。"
+BUTTON_KEEP_STORED = "保留"
+BUTTON_FULL_TEXT = "修改（显示全文）"
+ROW_KEEP_HINT = "\n没有变化请点“保留”；要修改，直接发送新的数字。"
+PROSE_KEEP_HINT = "\n\n没有变化请点“保留”；要修改，点“修改”取得全文，改好后发送给我。"
+GATE_CURRENT = "\n\n{table}已填写。没有变化请点“保留”。"
+KEPT_STORED = "✅ “{name}”保持不变。"
+FULL_TEXT_HEAD = "“{name}”的全文如下（{chars} 字）。复制后修改，再发送给我；新内容会替换原文，发完点“完成”。"
 PROSE_REPEATED = "这段内容已经记录过，没有重复添加（目前共 {chars} 字）。写完请点“完成”。"
 
 # --- hostile input and uploads ---

@@ -37,6 +37,9 @@ class Verb(StrEnum):
     KEEP = "k"  # keep a colleague's answer given meanwhile; argument: the question
     OVERWRITE = "o"  # replace it with the member's own
     ANSWER_FOR = "a"  # the answer held was for this question (when the member may have seen either of two)
+    KEEP_STORED = "ks"  # an answered question shown again (上一步, 修改): keep what is stored and go on
+    FULL_TEXT = "ft"  # show a prose part's whole stored text, to copy and change
+    FINALIZE = "fz"  # make the report final; argument: the date it prints, YYYYMMDD
 
 
 MAX_DATA = 64  # bytes: Telegram's limit on callback data
@@ -48,7 +51,7 @@ SECTION = re.compile(r"[一二三四五六七八九十]{0,2}")  # a section's nu
 ID_VERBS = (
     *(Verb.ZERO, Verb.ZERO_ONE, Verb.SKIP, Verb.BACK, Verb.DONE, Verb.REUSE, Verb.STANDARD, Verb.EDIT),
     *(Verb.EDIT_FROM_REVIEW, Verb.GATE_NONE, Verb.GATE_SOME, Verb.FIX_LATER, Verb.FIX_RESULTS),
-    *(Verb.KEEP, Verb.OVERWRITE, Verb.ANSWER_FOR),
+    *(Verb.KEEP, Verb.OVERWRITE, Verb.ANSWER_FOR, Verb.KEEP_STORED, Verb.FULL_TEXT),
 )
 ARGUMENTS: dict[Verb, re.Pattern[str]] = {
     **dict.fromkeys(ID_VERBS, ID),
@@ -57,6 +60,7 @@ ARGUMENTS: dict[Verb, re.Pattern[str]] = {
     Verb.REPORT: re.compile(r"docx|draft|html|preview"),
     Verb.STATUS: re.compile(r""),
     Verb.SNOOZE: re.compile(r"[1-9][0-9]{0,17}-[0-9]{4}"),  # <agency id>-<year>
+    Verb.FINALIZE: re.compile(r"20[0-9]{2}[01][0-9][0-3][0-9]"),
     Verb.IMPORT_CONFIRM: POSITIVE,  # the pending import's id
     Verb.IMPORT_CANCEL: POSITIVE,
 }

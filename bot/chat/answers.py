@@ -69,7 +69,7 @@ class Answers(_Walk):
                 return Reply([self._screen(ctx).after(texts.GATE_TAKEN)])
             return self._gate(ctx, q, none=none)
         assert q.table is not None and q.row is not None
-        parsed = parse_numbers(text, q.count, q.table.number)
+        parsed = parse_numbers(text, q.count, q.table.number, total=q.has_total)
         if isinstance(parsed, ParseError):
             error = texts.ROW_ERROR.format(reason=parsed.message, hint=screens.row_hint(q))
             return Reply([self._asked(ctx, q).after(error)])
@@ -160,7 +160,7 @@ class Answers(_Walk):
         ctx.hold(None)
         if verb is Verb.KEEP:
             return Reply([self._screen(ctx).after(texts.KEPT.format(name=self._name(q)))])
-        parsed = parse_numbers(held["text"], q.count, q.table.number)
+        parsed = parse_numbers(held["text"], q.count, q.table.number, total=q.has_total)
         if isinstance(parsed, ParseError):
             return self._stale(ctx)
         return self._store_answer(ctx, q, parsed)

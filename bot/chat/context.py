@@ -34,6 +34,7 @@ class Context:
     ) -> None:
         self.session, self.member, self.agency, self.row, self.progress = session, member, agency, row, progress
         self.turn = turn
+        self.notes: list[str] = []  # what a change brought about besides itself (a table now balances)
 
     def seen(self) -> Seen | None:
         """The question of the last message the member saw before this update ("" for a step that asks

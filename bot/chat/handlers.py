@@ -128,10 +128,9 @@ async def review(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 async def finalize(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """/finalize: with no errors left, the report becomes final and dated today; reminders stop."""
-    turn = _turn(update, context)
-    await _answer(context, turn, await _db(context).call(lambda: _walk(context).finalize(turn)))
-    jobs.changed(context.application)
+    """/finalize [date]: the date the report will print and a button to confirm (nothing changes yet)."""
+    turn, day = _turn(update, context), " ".join(_args(context))
+    await _answer(context, turn, await _db(context).call(lambda: _walk(context).finalize(turn, day)))
 
 
 async def reopen(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -284,6 +283,11 @@ async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if action.verb is Verb.REPORT:
         kind = action.arg or "docx"
         await _answer(context, turn, await db.call(lambda: walk.report(turn, kind)))
+        return
+    if action.verb is Verb.FINALIZE:  # confirmed: with no errors left the report becomes final; reminders stop
+        day = f"{action.arg[:4]}-{action.arg[4:6]}-{action.arg[6:]}"
+        await _answer(context, turn, await db.call(lambda: walk.finalize(turn, day, confirmed=True)))
+        jobs.changed(context.application)
         return
     if action.verb is Verb.SNOOZE:
         said = await asyncio.to_thread(_reminders(context).snooze, turn.user_id, action.arg)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
+from datetime import date
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
@@ -13,10 +14,10 @@ from bot.engine.questions import Ask, Done, Fix, Kind, Progress, Question, Skipp
 from bot.importer import Imported
 from bot.report.checks import Finding, errors, row_name
 from bot.report.model import Report, RowValue, format_number
-from bot.schema import Table
+from bot.schema import Row, Table
 
 Buttons = list[list[tuple[str, str]]]  # rows of (label, callback data)
-EXCERPT = 120  # characters of the current text shown when a prose part is asked again
+EXCERPT = 150  # characters of the current text shown when a prose part is asked again (beginning and end)
 MAX_PROSE = 20_000  # characters per prose part: far beyond any real report section
 
 
@@ -59,6 +60,27 @@ def _b(label: str, verb: Verb, arg: str = "") -> tuple[str, str]:
 
 def values_text(cells: RowValue) -> str:
     return " ".join(format_number(c) for c in cells)
+
+
+def named_values(table: Table, cells: RowValue) -> str:
+    """A stored row in words: 总计 81（自然人 80，商业企业 1）; 本年制发件数 12，…; 均为 0. Each number with
+    its column's name, zeros left out of a row that has a total."""
+    if all(c == 0 for c in cells):
+        return texts.ALL_ZERO
+    if len(table.columns) == 1:
+        return format_number(cells[0])
+    named = [(c.label, cell) for c, cell in zip(table.columns, cells, strict=True)]
+    if table.columns[-1].sums:
+        parts = texts.LIST_SEPARATOR.join(f"{label} {format_number(v)}" for label, v in named[:-1] if v)
+        return texts.NAMED_TOTAL.format(total=format_number(cells[-1]), parts=parts)
+    return texts.LIST_SEPARATOR.join(f"{label} {format_number(v)}" for label, v in named)
+
+
+def excerpt(text: str) -> str:
+    """A long text's beginning and end, so a member sees what is stored without a wall of text."""
+    if len(text) <= EXCERPT:
+        return text
+    return f"{text[: EXCERPT * 2 // 3]}……{text[-EXCERPT // 3 :]}"
 
 
 def where(q: Question) -> str:
@@ -123,7 +145,11 @@ def ask_screen(step: Ask, progress: Progress, last_year: Report | None) -> Scree
                 _b(texts.BUTTON_GATE_SOME, Verb.GATE_SOME, q.table.id),
             ]
         ]
-        return Screen(f"{where(q)}\n{texts.GATE_ASK[q.table.id]}", [*buttons, nav[:1]])
+        text = f"{where(q)}\n{texts.GATE_ASK[q.table.id]}"
+        if progress.answered(q):  # reached by 上一步: the table is filled
+            text += texts.GATE_CURRENT.format(table=q.table.name)
+            return Screen(text, [*buttons, [_b(texts.BUTTON_KEEP_STORED, Verb.KEEP_STORED, q.id), nav[0]]])
+        return Screen(text, [*buttons, nav[:1]])
     if q.kind is Kind.PROSE:
         assert q.prose
         covers = "\n".join(texts.PROSE_COVER.format(topic=t) for t in q.prose.covers)
@@ -132,9 +158,12 @@ def ask_screen(step: Ask, progress: Progress, last_year: Report | None) -> Scree
         text = f"{where(q)}\n" + texts.PROSE_ASK.format(name=q.prose.name, covers=covers)
         current = step.draft if step.draft is not None else progress.report.text(q.id)
         if current:
-            excerpt = current if len(current) <= EXCERPT else current[:EXCERPT] + "…"
-            text += texts.PROSE_CURRENT.format(chars=len(current), excerpt=excerpt)
+            text += texts.PROSE_CURRENT.format(chars=len(current), excerpt=excerpt(current))
         first: list[tuple[str, str]] = []
+        if step.draft is None and progress.answered(q):  # written before: keep it, or change it
+            text += texts.PROSE_KEEP_HINT
+            keep = _b(texts.BUTTON_KEEP_STORED, Verb.KEEP_STORED, q.id)
+            nav = [keep, _b(texts.BUTTON_FULL_TEXT, Verb.FULL_TEXT, q.id), _b(texts.BUTTON_BACK, Verb.BACK, q.id)]
         if step.draft:
             first.append(_b(texts.BUTTON_DONE, Verb.DONE, q.id))
         if last_year and (old := last_year.text(q.id)):
@@ -146,7 +175,13 @@ def ask_screen(step: Ask, progress: Progress, last_year: Report | None) -> Scree
     text = f"{where(q)}\n{_row_prompt(q)}"
     current = progress.report.row(q.id)
     if current and None not in current:
-        text += texts.ROW_CURRENT.format(values=values_text(current))
+        inputs = tuple(current[i] for i in q.table.input_columns)  # type: ignore[union-attr]
+        if q.has_total:
+            text += texts.ROW_CURRENT_TOTAL.format(values=values_text(inputs), total=format_number(current[-1]))
+        else:
+            text += texts.ROW_CURRENT.format(values=values_text(inputs))
+        text += texts.ROW_KEEP_HINT
+        nav = [_b(texts.BUTTON_KEEP_STORED, Verb.KEEP_STORED, q.id), nav[0]]
     first = _zero_buttons(q)
     if (carried := carried_forward_last_year(last_year, q)) is not None:
         inputs = tuple(carried[i] for i in q.table.input_columns)  # type: ignore[union-attr]
@@ -155,29 +190,64 @@ def ask_screen(step: Ask, progress: Progress, last_year: Report | None) -> Scree
     return Screen(text, [first, nav])
 
 
-def fix_screen(step: Fix) -> Screen:
-    findings = "\n".join(f"• {f}" for f in step.findings)
-    rows: list[str] = []
-    for f in step.findings:
-        for place in f.places:
-            key = place.split("[")[0]
-            if key not in rows:
-                rows.append(key)
-    edits = [
-        _b(texts.BUTTON_EDIT.format(name=r.short or row_name(r)), Verb.EDIT, r.key)
-        for r in step.table.rows
-        if r.key in rows and not r.computed and (r.short or len(step.findings) == 1)
-    ]
-    buttons = [edits[i : i + 2] for i in range(0, len(edits), 2)]
-    if any(step.table.row(k).computed or step.table.row(k).groups for k in rows):
-        buttons.append([_b(texts.BUTTON_FIX_RESULTS, Verb.FIX_RESULTS, step.table.id)])
-    buttons.append([_b(texts.BUTTON_FIX_LATER, Verb.FIX_LATER, step.table.id)])
-    return Screen(texts.FIX_ASK.format(table=step.table.name, findings=findings), buttons)
+def brief(row: Row) -> str:
+    """A row's name for a button: the format's numbering and its key words, never cut mid-word."""
+    return row.brief or row_name(row)
+
+
+def _identity_lines(report: Report, table: Table) -> list[str]:
+    """Both sides of each of the table's identities that fails, column by column, with their numbers."""
+    lines: list[str] = []
+    for equation in report.format.equations:
+        if equation.table != table.id:
+            continue
+        left, right = [table.row(k) for k in equation.left], [table.row(k) for k in equation.right]
+        for i, column in enumerate(table.columns):
+            sides = []
+            for rows in (left, right):
+                cells = [report.cells(table, r)[i] for r in rows]
+                if any(c is None for c in cells):
+                    break
+                terms = texts.FIX_PLUS.join(f"{brief(r)} {format_number(c)}" for r, c in zip(rows, cells, strict=True))
+                sides.append((terms, sum(cells)))  # type: ignore[arg-type]
+            if len(sides) < 2 or sides[0][1] == sides[1][1]:
+                continue
+            (lterms, lsum), (rterms, rsum) = sides
+            lines.append(
+                texts.FIX_IDENTITY.format(
+                    column=column.label,
+                    left=lterms,
+                    left_sum=format_number(lsum),
+                    right=rterms,
+                    right_sum=format_number(rsum),
+                    difference=format_number(abs(lsum - rsum)),
+                )
+            )
+    return lines
+
+
+def fix_screen(step: Fix, report: Report) -> Screen:
+    """A complete table whose 勾稽关系 fail: both sides of the identity with their numbers, and every row of
+    the table one tap away (its total on the button)."""
+    table = step.table
+    identities = _identity_lines(report, table)
+    rules = {e.rule for e in report.format.equations if e.table == table.id}
+    others = [f"• {f.message}" for f in step.findings if f.rule not in rules or not identities]
+    lines = identities + others
+    buttons: list[tuple[str, str]] = []
+    for row in table.input_rows:
+        cells = report.row(row.key)
+        total = format_number(cells[-1]) if cells and cells[-1] is not None else texts.UNFILLED_CELL
+        buttons.append(_b(texts.BUTTON_FIX_ROW.format(name=brief(row), total=total), Verb.EDIT, row.key))
+    rows = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
+    rows.append([_b(texts.BUTTON_FIX_LATER, Verb.FIX_LATER, table.id)])
+    equation = texts.FIX_EQUATION.get(table.id, "")
+    return Screen(texts.FIX_ASK.format(table=table.name, equation=equation, findings="\n".join(lines)), rows)
 
 
 def results_screen(table: Table) -> Screen:
     rows = [r for r in table.input_rows if r.groups]
-    buttons = [_b(row_name(r)[:20], Verb.EDIT, r.key) for r in rows]
+    buttons = [_b(brief(r), Verb.EDIT, r.key) for r in rows]
     return Screen(texts.FIX_RESULTS_ASK, [buttons[i : i + 2] for i in range(0, len(buttons), 2)])
 
 
@@ -205,7 +275,7 @@ def step_screen(step: Step, progress: Progress, last_year: Report | None = None)
     if isinstance(step, Ask):
         return replace(ask_screen(step, progress, last_year), asks=step.question.id)
     if isinstance(step, Fix):
-        return replace(fix_screen(step), asks="")
+        return replace(fix_screen(step, progress.report), asks="")
     if isinstance(step, Skipped):
         return replace(skipped_screen(step), asks="")
     assert isinstance(step, Done)
@@ -220,6 +290,16 @@ def previous_question(progress: Progress, current: Question) -> Question | None:
         if q.kind is Kind.GATE and any(
             progress.answered(r) for r in all_questions if r.table is q.table and r.kind is Kind.ROW
         ):
+            continue
+        return q
+    return None
+
+
+def next_question(progress: Progress, current: Question) -> Question | None:
+    """The question after this one in report order, skipping gates whose table was answered row by row."""
+    all_questions = questions(progress.report.format)
+    for q in all_questions[all_questions.index(current) + 1 :]:
+        if q.kind is Kind.GATE and progress.answered(q):
             continue
         return q
     return None
@@ -242,8 +322,8 @@ def _section_lines(progress: Progress, section_questions: list[Question]) -> lis
             lines.extend(_table_summary(progress, q.table))
         elif q.table and q.row:
             cells = report.row(q.id)
-            values = values_text(cells) if cells else texts.REVIEW_UNFILLED
-            lines.append(texts.REVIEW_ROW.format(mark=mark, name=row_name(q.row), values=values))
+            values = named_values(q.table, cells) if cells else texts.REVIEW_UNFILLED
+            lines.append(texts.REVIEW_ROW.format(mark=mark, name=brief(q.row), values=values))
     return lines
 
 
@@ -252,12 +332,22 @@ def _table_summary(progress: Progress, table: Table) -> list[str]:
     rows = [(r, progress.report.row(r.key)) for r in table.rows]
     open_count = sum(1 for r, cells in rows if not r.computed and (cells is None or None in cells))
     nonzero = [(r, cells) for r, cells in rows if cells and None not in cells and any(cells)]
-    lines = [texts.REVIEW_NONZERO.format(name=row_name(r), total=format_number(cells[-1])) for r, cells in nonzero]
+    lines = [
+        texts.REVIEW_ROW.format(mark="•", name=brief(r), values=named_values(table, cells)) for r, cells in nonzero
+    ]
     if open_count:
         lines.append(
             texts.REVIEW_ROW.format(mark="⬜", name=table.name, values=f"{open_count} 行{texts.REVIEW_UNFILLED}")
         )
     return lines or [texts.REVIEW_ALL_ZERO]
+
+
+def _item_name(q: Question) -> str:
+    """An item of the review as a button: a prose part's name, a row's short name."""
+    if q.prose:
+        return q.prose.name
+    assert q.row is not None
+    return brief(q.row)
 
 
 def review_screen(progress: Progress, section_number: str | None = None) -> Screen:
@@ -270,10 +360,11 @@ def review_screen(progress: Progress, section_number: str | None = None) -> Scre
     if section_number is not None and section_number in by_section:
         qs = by_section[section_number]
         heading = qs[0].section.heading or qs[0].prose.name  # type: ignore[union-attr]
-        buttons = [_b(question_name(q)[:30], Verb.EDIT_FROM_REVIEW, q.id) for q in qs]
+        buttons = [_b(_item_name(q), Verb.EDIT_FROM_REVIEW, q.id) for q in qs]
         rows = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
-        rows.append([_b(texts.BUTTON_REVIEW, Verb.REVIEW, "")])
-        return Screen(texts.REVIEW_PICK.format(heading=heading), rows)
+        rows.append([_b(texts.BUTTON_REVIEW_ALL, Verb.REVIEW, ""), _b(texts.BUTTON_CONTINUE, Verb.CONTINUE)])
+        lines = [texts.REVIEW_PICK.format(heading=heading), *_section_lines(progress, qs)]
+        return Screen("\n".join(lines), rows)
     report = progress.report
     lines = [texts.REVIEW_HEAD.format(agency=report.agency, year=report.year)]
     edit_buttons = []
@@ -305,7 +396,7 @@ def preview_screen(report: Report) -> Screen:
                     lines.append(texts.REVIEW_ALL_ZERO)
                     continue
             for row, cells in shown:
-                lines.append(f"{row_name(row)}：{values_text(cells)}")
+                lines.append(texts.REVIEW_ROW.format(mark="•", name=brief(row), values=named_values(table, cells)))
     return Screen("\n".join(lines))
 
 
@@ -313,7 +404,7 @@ MAX_LISTED = 8  # findings listed in one message; the rest are counted
 
 
 def _listed(findings: list[Finding]) -> str:
-    lines = [f"• {f}" for f in findings[:MAX_LISTED]]
+    lines = [f"• {f.message}" for f in findings[:MAX_LISTED]]  # the rule codes are for the command line
     if len(findings) > MAX_LISTED:
         lines.append(texts.MORE_ITEMS.format(count=len(findings) - MAX_LISTED))
     return "\n".join(lines)
@@ -361,6 +452,14 @@ def finalize_blocked_screen(report: Report, errs: list[Finding]) -> Screen:
     """Why the report cannot be final yet, with the same jump buttons as /report."""
     screen = report_errors_screen(report, errs)
     return Screen(texts.FINALIZE_BLOCKED.format(count=len(errs), items=_listed(errs)), screen.buttons[:-1])
+
+
+def finalize_confirm_screen(report: Report, day: date, example: str) -> Screen:
+    """The date the report will print, how to change it, and the button that makes it final."""
+    when = texts.DATE_CN.format(d=day)
+    text = texts.FINALIZE_CONFIRM.format(year=report.year, agency=report.agency, date=when, example=example)
+    confirm = _b(texts.BUTTON_FINALIZE_CONFIRM.format(date=when), Verb.FINALIZE, day.strftime("%Y%m%d"))
+    return Screen(text, [[confirm], [_b(texts.BUTTON_NOT_NOW, Verb.CONTINUE)]])
 
 
 def import_screen(imported: Imported, ours: str, this_year: int, overwrites: list[str], pending_id: int) -> Screen:

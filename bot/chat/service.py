@@ -25,6 +25,7 @@ from bot.chat.answers import Answers
 from bot.chat.context import Context
 from bot.chat.screens import Reply, Screen
 from bot.delivery.turn import Turn
+from bot.engine.parse import parse_date
 from bot.engine.questions import (
     FIX_PREFIX,
     Ask,
@@ -36,6 +37,7 @@ from bot.engine.questions import (
     next_step,
     question,
     questions,
+    unbalanced,
 )
 from bot.importer import Imported
 from bot.report import datafile
@@ -45,7 +47,14 @@ from bot.schema import CURRENT, Level, Table
 from storage import mailbox, repo
 from storage.models import Agency, Member, ReportRow, ReportStatus
 
-REVIEW = "review"
+REVIEW = "review"  # the member's cursor returns to the review (review:<section> to that section's)
+BACK = "back"  # the member stepped back with 上一步: 保留 steps forward again
+
+
+def returns_to_review(return_to: str | None) -> bool:
+    return return_to is not None and return_to.startswith(REVIEW)
+
+
 PENDING_IMPORT_KEPT = timedelta(days=7)
 
 
@@ -260,8 +269,9 @@ class Walk(Answers):
         return self._update(turn, lambda ctx: Reply([*said, self._screen(ctx)]), when_final=True)
 
     def _screen(self, ctx: Context) -> Screen:
-        if ctx.member.return_to == REVIEW and not ctx.member.editing:
-            return self._review(ctx)
+        if returns_to_review(ctx.member.return_to) and not ctx.member.editing:
+            section = (ctx.member.return_to or "").partition(":")[2]
+            return self._review(ctx, section=section or None)
         return screens.step_screen(next_step(ctx.progress), ctx.progress, ctx.last_year)
 
     def _after_change(self, ctx: Context, ack: str, **fields: object) -> Reply:
@@ -270,7 +280,8 @@ class Walk(Answers):
         Only ``_update`` commits, before the handler sends this reply: "已保存" is never ahead of the database.
         """
         done, total = ctx.progress.counted()
-        return Reply([self._screen(ctx).after(ack.format(done=done, total=total, **fields))])
+        said = "\n".join([ack.format(done=done, total=total, **fields), *ctx.notes])
+        return Reply([self._screen(ctx).after(said)])
 
     def _show(self, ctx: Context) -> Reply:
         """Where the member now stands, after a change of place (no answer changed)."""
@@ -282,17 +293,21 @@ class Walk(Answers):
         ids = [q.id for q in answered]
         ids += sorted({FIX_PREFIX + q.table.id for q in answered if q.table is not None})  # checked afresh
         ctx.unskip(ids)
+        back_to = ctx.member.return_to if returns_to_review(ctx.member.return_to) else None
         if ctx.member.editing in ids:
-            ctx.set_cursor(None, ctx.member.return_to)
-        elif ctx.member.return_to != REVIEW and (ctx.member.editing, ctx.member.return_to) != (None, None):
+            ctx.set_cursor(None, back_to)
+        elif back_to is None and (ctx.member.editing, ctx.member.return_to) != (None, None):
             ctx.set_cursor(None)
 
     def _store_rows(self, ctx: Context, table: Table, rows: dict[str, RowValue]) -> None:
         """Input rows with their totals, and the table's computed rows recalculated: all stored together."""
+        was_off = unbalanced(ctx.progress, table)
         full = {key: complete_row(table, inputs) for key, inputs in rows.items()}
         totals = with_totals(replace(ctx.report, values={**ctx.report.values, **full}))
         computed = {r.key: totals.row(r.key) for r in table.rows if r.computed and totals.row(r.key) is not None}
         ctx.set_values({**full, **computed})  # type: ignore[dict-item]
+        if was_off and not unbalanced(ctx.progress, table):
+            ctx.notes.append(texts.BALANCED.format(table=table.name))
 
     def _update(self, turn: Turn, body: Callable[[Context], Reply], *, when_final: bool = False) -> Reply | None:
         """One update in one transaction: the update is claimed first (a repeated one changes nothing and
@@ -347,7 +362,8 @@ class Walk(Answers):
         if verb in (Verb.EDIT, Verb.EDIT_FROM_REVIEW):
             if question(ctx.report.format, arg) is None:
                 return self._stale(ctx)
-            back = REVIEW if verb is Verb.EDIT_FROM_REVIEW else None
+            target = question(ctx.report.format, arg)
+            back = f"{REVIEW}:{target.section.number}" if verb is Verb.EDIT_FROM_REVIEW else None  # type: ignore[union-attr]
             ctx.set_cursor(arg, back)
             return self._show(ctx)
         if isinstance(step, Fix):
@@ -368,8 +384,14 @@ class Walk(Answers):
             return self._stale(ctx)
         if verb is Verb.BACK:
             previous = screens.previous_question(ctx.progress, q)
-            ctx.set_cursor(previous.id if previous else None)
+            back_to = ctx.member.return_to if returns_to_review(ctx.member.return_to) else BACK
+            ctx.set_cursor(previous.id if previous else None, back_to if previous else None)
             return self._show(ctx)
+        if verb is Verb.KEEP_STORED or (verb is Verb.SKIP and ctx.progress.answered(q)):
+            return self._keep_stored(ctx, q)  # an old 跳过 on an answered question keeps it too
+        if verb is Verb.FULL_TEXT and q.prose is not None and (stored := ctx.report.text(q.id)):
+            head = texts.FULL_TEXT_HEAD.format(name=q.prose.name, chars=len(stored))
+            return Reply([Screen(head), Screen(stored, asks=q.id)])
         if verb is Verb.SKIP:
             if q.kind is Kind.GATE:
                 return self._stale(ctx)
@@ -393,6 +415,19 @@ class Walk(Answers):
         if verb is Verb.REUSE and (carried := screens.carried_forward_last_year(ctx.last_year, q)) is not None:
             return self._store_answer(ctx, q, tuple(carried[i] for i in q.table.input_columns))
         return self._stale(ctx)
+
+    def _keep_stored(self, ctx: Context, q: Question) -> Reply:
+        """保留: what is stored stays. After 上一步 the walk steps forward one question (to the next answered
+        one, or to where the walk stands); after 修改 it returns where the member came from."""
+        if not ctx.progress.answered(q):
+            return self._stale(ctx)
+        following = screens.next_question(ctx.progress, q) if ctx.member.return_to == BACK else None
+        if following is not None and ctx.progress.answered(following) and following.id not in ctx.progress.drafts:
+            ctx.set_cursor(following.id, BACK)
+        else:
+            ctx.set_cursor(None, ctx.member.return_to if returns_to_review(ctx.member.return_to) else None)
+        name = q.table.name if q.kind is Kind.GATE and q.table else self._name(q)
+        return Reply([self._screen(ctx).after(texts.KEPT_STORED.format(name=name))])
 
     def _prose_action(self, ctx: Context, q: Question, step: Ask, verb: Verb) -> Reply:
         assert q.prose is not None
@@ -546,22 +581,41 @@ class Walk(Answers):
         with self._context(user_id) as ctx:
             return None if ctx is None else (self._dated(ctx), ctx.last_year)
 
-    def finalize(self, turn: Turn) -> Reply | None:
-        """Mark the report final (no errors allowed), dated today; reminders stop."""
+    def finalize(self, turn: Turn, day: str = "", *, confirmed: bool = False) -> Reply | None:
+        """/finalize [date]: the date the report will print (today, or the one given) and a button to confirm;
+        with ``confirmed`` (that button) the report becomes final with that date and reminders stop. A date
+        before the statistical period ends, or after today, is refused; so is a report with errors."""
 
         def body(ctx: Context) -> Reply:
             if ctx.final:
                 return Reply([Screen(texts.FINALIZE_ALREADY.format(date=_cn_date(ctx.row.date)))])
-            report = replace(with_totals(ctx.report), date=self.today())
+            year = ctx.row.year
+            chosen = parse_date(day, year + 1) if day.strip() else self.today()
+            if chosen is None:
+                said = texts.FINALIZE_BAD_DATE.format(text=day.strip()[:40], example=self._example(ctx))
+                return Reply([Screen(said)])
+            if chosen <= date(year, 12, 31):
+                said = texts.FINALIZE_TOO_EARLY.format(year=year, date=_cn_date(chosen))
+                return Reply([Screen(said)])
+            if chosen > self.today():
+                return Reply([Screen(texts.FINALIZE_FUTURE.format(date=_cn_date(chosen), example=self._example(ctx)))])
+            report = replace(with_totals(ctx.report), date=chosen)
             errs = errors(check(report, ctx.last_year))
             if errs:
                 return Reply([screens.finalize_blocked_screen(report, errs)])
-            ctx.row.status, ctx.row.date = ReportStatus.FINAL, report.date
+            if not confirmed:
+                return Reply([screens.finalize_confirm_screen(report, chosen, self._example(ctx))])
+            ctx.row.status, ctx.row.date = ReportStatus.FINAL, chosen
             repo.stage_event(session=ctx.session, report=ctx.row, kind="finalize", by=turn.user_id)
             ctx.session.add(ctx.row)
-            return Reply([Screen(texts.FINALIZED.format(date=_cn_date(report.date)))])
+            return Reply([Screen(texts.FINALIZED.format(date=_cn_date(chosen)))])
 
         return self._update(turn, body, when_final=True)
+
+    def _example(self, ctx: Context) -> str:
+        """A date to show in the instructions: today once the period is over, else the first working day."""
+        today = self.today()
+        return (today if today.year > ctx.row.year else date(ctx.row.year + 1, 1, 5)).isoformat()
 
     def reopen(self, turn: Turn) -> Reply | None:
         """Make a final report editable again; recorded with who and when."""

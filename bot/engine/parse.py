@@ -2,7 +2,9 @@
 
 Accepts full-width digits, Chinese numerals (三, 十二, 一百零五), a trailing unit (件, 个, 万元), and
 spaces, commas, 、 or ； between numbers. Refuses negatives, fractions of a count, absurd sizes, and
-the wrong number of values, each with a message that says what to send instead. Only an amount is
+the wrong number of values, each with a message that says what to send instead. Where the row ends in a
+total, the row may be typed as shown, total included: the total is accepted when it is the sum, and
+refused with the sum when it is not. Only an amount is
 written in 万元: a count is whole items, so "3万" or "3.0" in a count row is refused, never read as 3.
 """
 
@@ -10,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 
 from bot import texts
@@ -54,8 +57,11 @@ def _one(token: str, kind: NumberKind) -> Decimal | ParseError:
     return value
 
 
-def parse_numbers(text: str, count: int, kind: NumberKind) -> tuple[int | Decimal, ...] | ParseError:
-    """Exactly ``count`` admissible numbers from one message, or why not."""
+def parse_numbers(
+    text: str, count: int, kind: NumberKind, *, total: bool = False
+) -> tuple[int | Decimal, ...] | ParseError:
+    """Exactly ``count`` admissible numbers from one message, or why not. With ``total`` (the row's last
+    column sums its inputs), ``count`` numbers followed by their sum are accepted too."""
     if len(text) > MAX_TEXT:
         return ParseError(texts.PARSE_TOO_LONG.format(count=count))
     cleaned = normalize(text).strip(" 。.")
@@ -74,6 +80,27 @@ def parse_numbers(text: str, count: int, kind: NumberKind) -> tuple[int | Decima
         values.append(int(value) if kind.is_integer else value)
     if values == [0]:
         return (0,) * count  # a lone 0 for a row of several numbers: nothing happened in that row
+    if total and len(values) == count + 1 and count > 1:
+        given, expected = values[-1], sum(values[:-1])
+        if given != expected:
+            terms = "+".join(map(str, values[:-1]))
+            return ParseError(texts.PARSE_TOTAL_WRONG.format(count=count, given=given, terms=terms, sum=expected))
+        return tuple(values[:-1])
     if len(values) != count:
         return ParseError(texts.PARSE_WRONG_COUNT.format(count=count, given=len(values)))
     return tuple(values)
+
+
+DATE = re.compile(r"(?:(\d{4})\s*[-./年]\s*)?(\d{1,2})\s*[-./月]\s*(\d{1,2})\s*日?")
+
+
+def parse_date(text: str, year: int) -> date | None:
+    """A date as people type it (2027-01-20, 2027年1月20日, 2027.1.20, full-width digits); without a year,
+    the one given. None for anything else."""
+    found = DATE.fullmatch(normalize(text).strip(" 。."))
+    if found is None:
+        return None
+    try:
+        return date(int(found.group(1) or year), int(found.group(2)), int(found.group(3)))
+    except ValueError:
+        return None

@@ -38,6 +38,13 @@ class Question:
     def count(self) -> int:
         return len(self.table.input_columns) if self.table else 0
 
+    @property
+    def has_total(self) -> bool:
+        """The row ends in a column that sums all its inputs (总计): it may be typed with it."""
+        if self.table is None or self.count < 2:
+            return False
+        return set(self.table.columns[-1].sums) == set(self.table.input_columns)
+
 
 def _zero_rows(table: Table, row: Row) -> tuple[Row, ...]:
     """The row opens its article (table 二) or its group (表三 （三）…（六）): the shortcut fills them all."""
@@ -171,10 +178,17 @@ def next_step(progress: Progress) -> Step:
 
 def _fix(progress: Progress, table: Table) -> Fix | None:
     """A complete gated table whose totals or identity fail, unless the member chose to fix it later."""
-    if table.id not in GATED_TABLES or FIX_PREFIX + table.id in progress.skipped:
+    if FIX_PREFIX + table.id in progress.skipped:
         return None
+    findings = unbalanced(progress, table)
+    return Fix(table, findings) if findings else None
+
+
+def unbalanced(progress: Progress, table: Table) -> tuple[Finding, ...]:
+    """What fails in a complete gated table (its totals, its identity); nothing while rows are open."""
+    if table.id not in GATED_TABLES:
+        return ()
     rows = [q for q in questions(progress.report.format) if q.table is table and q.kind is Kind.ROW]
     if not all(progress.answered(q) for q in rows):
-        return None
-    findings = tuple(table_totals(progress.report, table))
-    return Fix(table, findings) if findings else None
+        return ()
+    return tuple(table_totals(progress.report, table))

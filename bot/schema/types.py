@@ -75,6 +75,7 @@ class Row:
     label: str  # verbatim leaf label
     groups: tuple[str, ...] = ()  # merged label cells to its left, outermost first
     short: str = ""  # how a finding refers to it, e.g. "第一项"
+    brief: str = ""  # a name short enough for a button, in the format's numbering: （三）1.国家秘密
     sums: tuple[str, ...] = ()  # a computed row: the keys of the rows it adds up
     rule: str | None = None  # the rule ID that checks a computed row
     alias: tuple[str, ...] = ()  # other spellings seen in published reports (for import)

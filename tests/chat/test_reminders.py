@@ -15,7 +15,7 @@ from bot.chat.service import Walk
 from bot.delivery.turn import Turn
 from bot.reminders.schedule import Schedule
 from bot.schema import Level
-from tests.chat.test_service import Member, complete
+from tests.chat.test_service import Member, complete, finalized
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 ADMIN = 42
@@ -67,7 +67,7 @@ def test_reminders_go_to_unfinished_agencies_once(walk: Walk, reminders: Reminde
     done = join(walk, "乙局", 2)
     busy.tap(Verb.STANDARD, "text.preamble")
     complete(done)
-    walk.finalize(Turn(next(IDS), 2))
+    finalized(walk, 2)
     assert reminders.due(clock()) == []  # November: nothing is due yet
     assert reminders.next_wakeup(clock()) == datetime(2026, 12, 1, 9, 30, tzinfo=SHANGHAI)
     clock.set(2026, 12, 1, 9, 30)
@@ -154,5 +154,5 @@ def test_a_joining_member_s_own_wakeup_needs_only_their_plan(reminders: Reminder
     assert reminders.next_wakeup_of(2, clock()) > clock()  # sent: the next one is days away
     Member(reminders.walk, 2).tap(Verb.STANDARD, "text.preamble")
     complete(Member(reminders.walk, 2))
-    Member(reminders.walk, 2).walk.finalize(Turn(next(IDS), 2))
+    finalized(reminders.walk, 2)
     assert reminders.next_wakeup_of(2, clock()) is None  # final: nothing more for this member

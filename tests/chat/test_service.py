@@ -16,7 +16,7 @@ from bot.delivery.turn import Turn
 from bot.report.model import Report
 from bot.schema import Level
 from storage import repo
-from storage.models import Invite
+from storage.models import Invite, ReportStatus
 
 USER, OTHER = 1001, 2002
 
@@ -159,22 +159,26 @@ def test_a_mismatch_stops_the_walk_until_fixed_or_left_for_later(walk: Walk) -> 
     for key in ("withheld_state_secret", "unavailable_not_held", "not_processed_petition", "other_no_correction"):
         member.tap(Verb.ZERO, f"applications.{key}")
     fix = member.tap(Verb.ZERO_ONE, "applications.carried_forward")
-    assert "T3-IDENTITY 表三 自然人列：第一项(2)+第二项(0) ≠ 第三项(0)+第四项(0)" in fix
+    assert "自然人：\n  一、本年新收 2 ＋ 二、上年结转 0 ＝ 2\n" in fix
+    assert "  三、办理结果（七）总计 0 ＋ 四、结转下年度 0 ＝ 0" in fix
+    assert "T3-IDENTITY" not in fix
     assert "行政复议" in member.tap(Verb.FIX_LATER, "T3")
     member.tap(Verb.EDIT, "applications.carried_forward")
     assert "表三的数字对不上" in member.say("1 0 0 0 0 0")  # still off by one: shown again
     member.tap(Verb.EDIT, "applications.disclosed")
-    assert "是否发生过政府信息公开方面的行政复议" in member.say("1 0 0 0 0 0")
+    balanced = member.say("1 0 0 0 0 0")
+    assert "✅ 表三已平衡" in balanced and "是否发生过政府信息公开方面的行政复议" in balanced
     assert member.report().row("applications.total_handled") == (1, 0, 0, 0, 0, 0, 1)
 
 
 def test_editing_from_the_review_returns_to_it(walk: Walk) -> None:
     member = join(walk)
     member.tap(Verb.STANDARD, "text.preamble")
-    assert "请选择要修改的项目" in member.tap(Verb.REVIEW, "二")
+    assert "点下面的项目修改" in member.tap(Verb.REVIEW, "二")
     member.tap(Verb.EDIT_FROM_REVIEW, "proactive.licensing")
     after = member.say("5")
-    assert "年度报告概览" in after and "行政许可：5" in after
+    assert "✅ 行政许可：5" in after and "二、主动公开政府信息情况（点下面的项目修改）" in after  # that section again
+    assert "✅ 行政许可：5" in after.split("点下面的项目修改")[1] and "年度报告概览" not in after
     assert "总体情况概述" in member.tap(Verb.CONTINUE)
 
 
@@ -240,15 +244,35 @@ def complete(member: Member) -> None:
         member.tap(Verb.DONE, f"text.{key}")
 
 
-def test_finalize_needs_no_errors_then_the_report_is_read_only_until_reopened(walk: Walk, engine: Engine) -> None:
+def finalized(walk: Walk, user_id: int) -> None:
+    """The member's report made final as /finalize does once its period is over (tests of what follows from a
+    final report run in November and December too, when /finalize itself refuses)."""
+    with walk.session() as session:
+        _member, agency = repo.latest_membership(session=session, telegram_user_id=user_id)  # type: ignore[misc]
+        row = repo.get_or_create_report(session=session, agency=agency, year=walk.report_year(session, agency))
+        row.status, row.date = ReportStatus.FINAL, date(row.year + 1, 1, 5)
+        session.add(row)
+        session.commit()
+
+
+def test_finalize_shows_the_date_asks_to_confirm_and_needs_no_errors(engine: Engine) -> None:
+    now = [datetime(2027, 1, 20, 10, 0, tzinfo=UTC)]
+    walk = Walk(engine, clock=lambda: now[0])
     member = join(walk)
     blocked = walk.finalize(Turn(next(IDS), USER))
     assert blocked is not None and "改正后才能定稿" in blocked.screens[0].text
-    assert "CELL-FILLED" in blocked.screens[0].text
+    assert "CELL-FILLED" not in blocked.screens[0].text  # rule codes are for the command line
     complete(member)
-    done = walk.finalize(Turn(next(IDS), USER))
-    assert done is not None and "报告已定稿" in done.screens[0].text
-    assert member.report().date == walk.today()
+    asked = walk.finalize(Turn(next(IDS), USER))
+    assert asked is not None and "成文日期印为 2027年1月20日" in asked.screens[0].text
+    assert asked.screens[0].buttons[0] == [("确认定稿（2027年1月20日）", "fz:20270120")]
+    assert member.report().date == walk.today() and not walk.membership(USER)[0].editing  # type: ignore[index]
+    assert "不能再修改" not in member.say("3")  # nothing is final before the tap
+    other = walk.finalize(Turn(next(IDS), USER), "2027年1月18日")
+    assert other is not None and other.screens[0].buttons[0][0][1] == "fz:20270118"
+    done = walk.finalize(Turn(next(IDS), USER), "2027-01-18", confirmed=True)
+    assert done is not None and "报告已定稿，成文日期 2027年1月18日" in done.screens[0].text
+    assert member.report().date == date(2027, 1, 18)
     assert "不能再修改" in member.say("3") and "不能再修改" in member.tap(Verb.CONTINUE)
     assert "已于" in walk.finalize(Turn(next(IDS), USER)).screens[0].text  # type: ignore[union-attr]
     assert "重新打开" in walk.reopen(Turn(next(IDS), USER)).screens[0].text  # type: ignore[union-attr]
@@ -260,6 +284,30 @@ def test_finalize_needs_no_errors_then_the_report_is_read_only_until_reopened(wa
             ("finalize", USER),
             ("reopen", USER),
         ]
+
+
+@pytest.mark.parametrize(
+    ("today", "given", "said"),
+    [
+        (datetime(2026, 11, 30, 9, 0, tzinfo=UTC), "", "统计期限到 2026 年 12 月 31 日才结束"),
+        (datetime(2026, 12, 31, 9, 0, tzinfo=UTC), "", "统计期限到 2026 年 12 月 31 日才结束"),
+        (datetime(2026, 11, 30, 9, 0, tzinfo=UTC), "2027-01-05", "还没到"),
+        (datetime(2027, 1, 20, 9, 0, tzinfo=UTC), "2026-12-30", "统计期限到 2026 年 12 月 31 日才结束"),
+        (datetime(2027, 1, 20, 9, 0, tzinfo=UTC), "2027-01-21", "还没到"),
+        (datetime(2027, 1, 20, 9, 0, tzinfo=UTC), "明天", "不是日期"),
+        (datetime(2027, 1, 20, 9, 0, tzinfo=UTC), "2027-02-30", "不是日期"),
+    ],
+)
+def test_finalize_refuses_a_date_before_the_period_ends_or_to_come(
+    engine: Engine, today: datetime, given: str, said: str
+) -> None:
+    walk = Walk(engine, clock=lambda: today)
+    member = join(walk)
+    complete(member)
+    for confirmed in (False, True):  # an old confirm button is checked again too
+        reply = walk.finalize(Turn(next(IDS), USER), given, confirmed=confirmed)
+        assert reply is not None and said in reply.screens[0].text and not reply.screens[0].buttons
+    assert "不能再修改" not in member.say("3")
 
 
 def test_reminder_settings(walk: Walk) -> None:

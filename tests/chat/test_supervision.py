@@ -11,9 +11,8 @@ from sqlalchemy import Engine
 from bot.chat.actions import Verb
 from bot.chat.service import Walk
 from bot.chat.supervision import AgencyState, overview, overview_table, overview_text
-from bot.delivery.turn import Turn
 from bot.schema import Level
-from tests.chat.test_service import Member, complete
+from tests.chat.test_service import Member, complete, finalized
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -46,7 +45,7 @@ def test_overview_states_late_first(engine: Engine) -> None:
     walk.invite(name="丁局", level=Level.DEPARTMENT, created_by=None)
     started.tap(Verb.STANDARD, "text.preamble")
     complete(done)
-    assert walk.finalize(Turn(next(IDS), 2)) is not None
+    finalized(walk, 2)
     rows = {r.agency: r for r in overview(walk)}
     assert rows["甲局"].state is AgencyState.IN_PROGRESS and rows["甲局"].percent == 2
     assert rows["乙局"].state is AgencyState.FINISHED and rows["乙局"].percent == 100
@@ -68,7 +67,7 @@ def test_an_unfinished_report_stays_current_after_its_deadline(engine: Engine) -
     clock.set(2027, 2, 10)
     assert member.report().year == 2026  # overdue: still the 2026 report
     complete(member)
-    walk.finalize(Turn(next(IDS), 1))
+    finalized(walk, 1)
     assert member.report().year == 2027  # finished: on to the next one
     clock.set(2027, 6, 1)
     late_comer = invite_and_join(walk, "新局", 2)

@@ -120,6 +120,8 @@ def test_blocked_members_are_skipped_and_finalize_stops_reminders(server: FakeBo
             await member.expect("改正后才能定稿")  # not yet: the report is empty
             complete(ServiceMember(app.bot_data["walk"], MEMBER))
             await member.send("/finalize")
+            await member.expect("成文日期印为 2027年1月4日")
+            await member.click("确认定稿（2027年1月4日）")
             await member.expect("报告已定稿")
         reminded = len(messages_to(server, MEMBER))
         clock.at = datetime(2027, 1, 29, 10, 0, tzinfo=SHANGHAI)  # the deadline reminder's day

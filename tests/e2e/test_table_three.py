@@ -47,20 +47,23 @@ def test_rows_with_numbers_and_a_mismatch_the_user_fixes(server: FakeBotApi, bot
         await chat.expect("四、结转下年度继续办理")
         await chat.send("0 0 0 0 0 0")  # wrong: one application of a 自然人 is still open
         fix = await chat.expect("表三的数字对不上")
-        assert "T3-IDENTITY 表三 自然人列：第一项(3)+第二项(1) ≠ 第三项(3)+第四项(0)" in fix.text
-        assert "T3-IDENTITY 表三 总计列：第一项(5)+第二项(1) ≠ 第三项(5)+第四项(0)" in fix.text
-        await chat.click("修改 第四项")
+        assert "自然人：\n  一、本年新收 3 ＋ 二、上年结转 1 ＝ 4\n" in fix.text
+        assert "  三、办理结果（七）总计 3 ＋ 四、结转下年度 0 ＝ 3\n  相差 1" in fix.text
+        assert "总计：\n  一、本年新收 5 ＋ 二、上年结转 1 ＝ 6\n" in fix.text
+        assert "T3-IDENTITY" not in fix.text
+        await chat.click("四、结转下年度：0")
         await chat.expect("四、结转下年度继续办理")
         await chat.send("1 0 0 0 0 0")
-        await chat.expect("是否发生过政府信息公开方面的行政复议或行政诉讼")  # consistent now: on to table 四
+        balanced = await chat.expect("是否发生过政府信息公开方面的行政复议或行政诉讼")  # consistent now: on to 表四
+        assert "✅ 表三已平衡" in balanced.text
         await chat.click("有")
         await chat.expect("行政复议\n请依次发送 4 个数字")
         await chat.send("1 0 0 1")
         await chat.expect("：1 0 0 1（总计 2）")
         await chat.send("/review")
         review = await chat.expect("年度报告概览")
-        assert "一、本年新收政府信息公开申请数量 总计 5" in review.text
-        assert "（七）总计 总计 5" in review.text
+        assert "一、本年新收：总计 5（自然人 3，商业企业 1，法律服务机构 1）" in review.text
+        assert "三、办理结果（七）总计：总计 5（自然人 3，商业企业 1，法律服务机构 1）" in review.text
 
     run(conversation())
 
@@ -87,8 +90,9 @@ def test_a_mismatch_can_be_left_for_later_and_blocks_the_report(server: FakeBotA
         await chat.expect("表四已全部填 0")
         await chat.send("/report")
         errors = await chat.expect("报告还有")
-        assert "T3-IDENTITY 表三 自然人列：第一项(1)+第二项(0) ≠ 第三项(0)+第四项(0)" in errors.text
-        assert "TEXT-FILLED" in errors.text
+        assert "表三 自然人列：第一项(1)+第二项(0) ≠ 第三项(0)+第四项(0)" in errors.text
+        assert "“总体情况概述”尚未填写" in errors.text
+        assert "T3-IDENTITY" not in errors.text and "TEXT-FILLED" not in errors.text  # codes are for the CLI
         await chat.click("仍生成草稿")
         await chat.expect("按您的要求生成草稿")
         await chat.expect("政府信息公开工作年度报告", timeout=30)
@@ -102,6 +106,6 @@ def test_a_mismatch_can_be_left_for_later_and_blocks_the_report(server: FakeBotA
         await chat.expect("已填 0")
         await chat.send("/report")
         errors = await chat.expect("报告还有")
-        assert "T3-IDENTITY" not in errors.text
+        assert "第一项" not in errors.text
 
     run(conversation())

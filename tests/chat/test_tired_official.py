@@ -1,0 +1,124 @@
+"""What a tired official meets at 23:00 on 30 January: totals typed as shown, going back and keeping,
+fixing 表三 in one tap per row, reviews that read like the format. Each against a real database."""
+
+from __future__ import annotations
+
+from bot.chat.actions import Action, Verb
+from bot.chat.service import Walk
+from bot.delivery.turn import Turn
+from tests.chat.test_service import IDS, USER, Member, join, to_table_two, walk
+
+__all__ = ["walk"]  # the fixture
+
+
+def buttons(member: Member, verb: Verb, arg: str = "") -> list[tuple[str, str]]:
+    reply = member.walk.act(Turn(member._next(), member.user_id), Action(verb, arg))
+    assert reply is not None
+    return [b for row in reply.screens[-1].buttons for b in row]
+
+
+def to_table_three(member: Member) -> None:
+    to_table_two(member)
+    for verb, arg in (
+        (Verb.ZERO, "proactive.regulations"),
+        (Verb.ZERO_ONE, "proactive.licensing"),
+        (Verb.ZERO, "proactive.punishment"),
+        (Verb.ZERO_ONE, "proactive.fees_wan_yuan"),
+    ):
+        member.tap(verb, arg)
+    member.tap(Verb.GATE_SOME, "T3")
+
+
+def test_a_row_typed_with_its_total_is_taken_when_the_total_is_the_sum(walk: Walk) -> None:
+    member = join(walk)
+    to_table_three(member)
+    saved = member.say("80 1 0 0 0 0 81")  # as the screen shows it: six numbers and the total
+    assert "✅ 一、本年新收政府信息公开申请数量：80 1 0 0 0 0（总计 81）" in saved
+    assert member.report().row("applications.new") == (80, 1, 0, 0, 0, 0, 81)
+    wrong = member.say("2 0 0 0 0 0 3")
+    assert "但 2+0+0+0+0+0 = 2" in wrong and "二、上年结转" in wrong
+    assert member.report().row("applications.carried_over") is None  # nothing stored
+    member.tap(Verb.BACK, "applications.carried_over")
+    shown = member.tap(Verb.BACK, "applications.carried_over")
+    assert "当前：80 1 0 0 0 0（总计 81）" in shown  # the total apart: six numbers are asked
+
+
+def test_going_back_shows_what_is_stored_and_keeps_it(walk: Walk) -> None:
+    member = join(walk)
+    to_table_two(member)
+    member.tap(Verb.ZERO, "proactive.regulations")
+    member.say("3")  # 行政许可
+    back = member.tap(Verb.BACK, "proactive.punishment")
+    assert "行政许可" in back and "当前：3" in back and "保留" in back
+    labels = [label for label, _ in buttons(member, Verb.BACK, "proactive.licensing")]
+    assert "保留" in labels and "跳过" not in labels  # on 行政规范性文件 now: answered, so no 跳过
+    kept = member.tap(Verb.KEEP_STORED, "proactive.normative_docs")
+    assert "“行政规范性文件”保持不变" in kept and "行政许可" in kept.split("保持不变")[1]  # one step forward
+    kept = member.tap(Verb.KEEP_STORED, "proactive.licensing")
+    assert "行政处罚" in kept.split("保持不变")[1]  # and on to where the walk stands
+    assert member.report().row("proactive.licensing") == (3,)
+
+
+def test_going_back_onto_a_written_part_offers_keep_and_the_whole_text(walk: Walk) -> None:
+    member = join(walk)
+    member.tap(Verb.STANDARD, "text.preamble")
+    text = "本年度，我局认真贯彻落实《条例》。" * 20
+    member.say(text)
+    member.tap(Verb.DONE, "text.overview.intro")
+    back = member.tap(Verb.BACK, "text.overview.proactive")
+    assert "当前内容（340 字）" in back and "……" in back and "点“保留”" in back
+    assert "稍后会再提醒您" not in member.tap(Verb.SKIP, "text.overview.intro")  # an old 跳过 keeps the text too
+    member.tap(Verb.BACK, "text.overview.proactive")
+    full = member.tap(Verb.FULL_TEXT, "text.overview.intro")
+    assert text in full and "新内容会替换原文" in full
+    member.say("新的概述。")
+    saved = member.tap(Verb.DONE, "text.overview.intro")
+    assert "✅ 已保存“总体情况概述”（5 字）" in saved
+    assert member.report().text("text.overview.intro") == "新的概述。"
+
+
+def test_a_gate_reached_by_going_back_offers_keep(walk: Walk) -> None:
+    member = join(walk)
+    to_table_three(member)
+    member.tap(Verb.BACK, "applications.new")  # onto the gate of 表三 (no row answered yet)
+    member.tap(Verb.GATE_NONE, "T3")
+    back = member.tap(Verb.BACK, "gate:T4")
+    assert "四、结转下年度继续办理" in back and "保留" in back  # the last row of 表三, all 0
+
+
+def test_fixing_table_three_shows_both_sides_and_every_row_one_tap_away(walk: Walk) -> None:
+    member = join(walk)
+    to_table_three(member)
+    member.say("80 1 0 0 0 0")
+    member.say("2 0 0 0 0 0")
+    member.say("30 1 0 0 0 0")
+    member.tap(Verb.ZERO_ONE, "applications.partially_disclosed")
+    for key in ("withheld_state_secret", "unavailable_not_held", "not_processed_petition", "other_no_correction"):
+        member.tap(Verb.ZERO, f"applications.{key}")
+    member.say("48 0 0 0 0 0")  # 结转下年度: 80 + 2 ≠ 30 + 48
+    fix = member.tap(Verb.CONTINUE)
+    assert "一、本年新收 80 ＋ 二、上年结转 2 ＝ 82" in fix
+    assert "三、办理结果（七）总计 30 ＋ 四、结转下年度 48 ＝ 78" in fix and "相差 4" in fix
+    assert "T3-" not in fix
+    labels = dict(buttons(member, Verb.CONTINUE))
+    assert len(labels) == 25  # 24 input rows and 稍后再改
+    assert labels["（五）5.确认或重新出具：0"] == "e:applications.not_processed_confirmation"
+    assert labels["（一）予以公开：31"] == "e:applications.disclosed"
+    assert all(len(label) <= 16 for label in labels)  # short enough for a phone, never cut
+    member.tap(Verb.EDIT, "applications.carried_forward")
+    balanced = member.say("52 0 0 0 0 0")
+    assert "✅ 表三已平衡" in balanced and "行政复议" in balanced
+
+
+def test_a_review_after_one_edit_shows_that_section_with_column_names(walk: Walk) -> None:
+    member = join(walk)
+    to_table_three(member)
+    member.say("80 1 0 0 0 0")
+    member.tap(Verb.EDIT_FROM_REVIEW, "proactive.regulations")
+    after = member.say("0 0 0")
+    assert "年度报告概览" not in after and "二、主动公开政府信息情况" in after
+    whole = walk.review(Turn(next(IDS), USER))
+    assert whole is not None
+    text = whole.screens[0].text
+    assert "一、本年新收：总计 81（自然人 80，商业企业 1）" in text
+    assert "（七）总计 总计" not in text and "规章：均为 0" in text
