@@ -428,3 +428,6 @@ IMPORT_CHARSET = "文件编码（{charset}）不受支持，请另存为 UTF-8 �
 UPLOAD_TIMEOUT = "文件太复杂，无法在限定时间（{seconds} 秒）内读取，已拒绝。请另存为普通的 .docx 或 .txt 后再发送。"
 UPLOAD_OUT_OF_MEMORY = "文件太复杂，读取所需的内存超过上限，已拒绝。请另存为普通的 .docx 或 .txt 后再发送。"
 UPLOAD_FAILED = "读取这个文件时出错，已拒绝。请另存为普通的 .docx 或 .txt 后再发送。"
+
+# --- tables as pictures ---------------------------------------------------------------------------
+PICTURE_NO_FONT = "未安装中文字体（如 Noto Sans CJK），无法把表格画成图片。"
