@@ -28,7 +28,8 @@ class Finding:
     places: tuple[str, ...] = ()  # data-file paths of the cells or fields concerned
 
     def __str__(self) -> str:
-        return f"{self.rule} {self.message}"
+        """What a person reads: the message alone; the rule ID is for logs and the command line."""
+        return self.message
 
 
 def _finding(report: Report, rule: str, message: str, places: tuple[str, ...] = ()) -> Finding:

@@ -159,7 +159,8 @@ def test_a_mismatch_stops_the_walk_until_fixed_or_left_for_later(walk: Walk) -> 
     for key in ("withheld_state_secret", "unavailable_not_held", "not_processed_petition", "other_no_correction"):
         member.tap(Verb.ZERO, f"applications.{key}")
     fix = member.tap(Verb.ZERO_ONE, "applications.carried_forward")
-    assert "T3-IDENTITY 表三 自然人列：第一项(2)+第二项(0) ≠ 第三项(0)+第四项(0)" in fix
+    assert "• 表三 自然人列：第一项(2)+第二项(0) ≠ 第三项(0)+第四项(0)" in fix
+    assert "T3-IDENTITY" not in fix  # rule IDs are for logs and the command line, not for people
     assert "行政复议" in member.tap(Verb.FIX_LATER, "T3")
     member.tap(Verb.EDIT, "applications.carried_forward")
     assert "表三的数字对不上" in member.say("1 0 0 0 0 0")  # still off by one: shown again
@@ -244,7 +245,8 @@ def test_finalize_needs_no_errors_then_the_report_is_read_only_until_reopened(wa
     member = join(walk)
     blocked = walk.finalize(Turn(next(IDS), USER))
     assert blocked is not None and "改正后才能定稿" in blocked.screens[0].text
-    assert "CELL-FILLED" in blocked.screens[0].text
+    assert "未填写（没有发生的请填 0）" in blocked.screens[0].text
+    assert "CELL-FILLED" not in blocked.screens[0].text
     complete(member)
     done = walk.finalize(Turn(next(IDS), USER))
     assert done is not None and "报告已定稿" in done.screens[0].text

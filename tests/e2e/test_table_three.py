@@ -47,8 +47,8 @@ def test_rows_with_numbers_and_a_mismatch_the_user_fixes(server: FakeBotApi, bot
         await chat.expect("四、结转下年度继续办理")
         await chat.send("0 0 0 0 0 0")  # wrong: one application of a 自然人 is still open
         fix = await chat.expect("表三的数字对不上")
-        assert "T3-IDENTITY 表三 自然人列：第一项(3)+第二项(1) ≠ 第三项(3)+第四项(0)" in fix.text
-        assert "T3-IDENTITY 表三 总计列：第一项(5)+第二项(1) ≠ 第三项(5)+第四项(0)" in fix.text
+        assert "• 表三 自然人列：第一项(3)+第二项(1) ≠ 第三项(3)+第四项(0)" in fix.text
+        assert "• 表三 总计列：第一项(5)+第二项(1) ≠ 第三项(5)+第四项(0)" in fix.text
         await chat.click("修改 第四项")
         await chat.expect("四、结转下年度继续办理")
         await chat.send("1 0 0 0 0 0")
@@ -87,8 +87,8 @@ def test_a_mismatch_can_be_left_for_later_and_blocks_the_report(server: FakeBotA
         await chat.expect("表四已全部填 0")
         await chat.send("/report")
         errors = await chat.expect("报告还有")
-        assert "T3-IDENTITY 表三 自然人列：第一项(1)+第二项(0) ≠ 第三项(0)+第四项(0)" in errors.text
-        assert "TEXT-FILLED" in errors.text
+        assert "• 表三 自然人列：第一项(1)+第二项(0) ≠ 第三项(0)+第四项(0)" in errors.text
+        assert "尚未填写" in errors.text and "TEXT-FILLED" not in errors.text
         await chat.click("仍生成草稿")
         await chat.expect("按您的要求生成草稿")
         await chat.expect("政府信息公开工作年度报告", timeout=30)
@@ -102,6 +102,6 @@ def test_a_mismatch_can_be_left_for_later_and_blocks_the_report(server: FakeBotA
         await chat.expect("已填 0")
         await chat.send("/report")
         errors = await chat.expect("报告还有")
-        assert "T3-IDENTITY" not in errors.text
+        assert "表三 自然人列" not in errors.text
 
     run(conversation())

@@ -72,7 +72,7 @@ def test_all_zero_walk_of_the_seed_agency(server: FakeBotApi, bot_on_each_databa
         await chat.expect("全部填写完成")
         await chat.send("/report")
         await chat.expect("检查通过")
-        await chat.expect("S6-FEE")  # the seed's 六 does not state the fee: a warning, not an error
+        await chat.expect("第六部分没有写明信息处理费")  # the seed's 六 does not state the fee: a warning, not an error
         await chat.expect("政府信息公开工作年度报告", timeout=30)  # the caption of the document
         name, body = chat.last_document()
         assert name == "绥芬河市文体广电和旅游局_2026年政府信息公开工作年度报告.docx"
