@@ -396,3 +396,11 @@ IMPORT_CHARSET = "文件编码（{charset}）不受支持，请另存为 UTF-8 �
 UPLOAD_TIMEOUT = "文件太复杂，无法在限定时间（{seconds} 秒）内读取，已拒绝。请另存为普通的 .docx 或 .txt 后再发送。"
 UPLOAD_OUT_OF_MEMORY = "文件太复杂，读取所需的内存超过上限，已拒绝。请另存为普通的 .docx 或 .txt 后再发送。"
 UPLOAD_FAILED = "读取这个文件时出错，已拒绝。请另存为普通的 .docx 或 .txt 后再发送。"
+
+# --- prose and the tables: figures read from the text, drafts, reused text ---------------------------------
+PROSE_TABLE_THREE = "正文{where}写{name} {said} 件，表三“{row}”为 {table} 件"
+PROSE_QUANTITY_NAMES = {
+    "applications.carried_over": "上年结转",
+    "applications.total_handled": "办结",
+    "applications.carried_forward": "结转下年度",
+}

@@ -185,7 +185,7 @@ def test_prose_in_chinese_numerals_and_other_counts(clean: Report) -> None:
     report = replace_values(
         busy(clean),
         text__overview__on_request="全年共收到政府信息公开申请五件。收到行政复议申请3件。",
-        text__overview__supervision="本年度发生行政诉讼2起，现行有效的行政规范性文件4件。",
+        text__overview__supervision="本年度因政府信息公开发生行政诉讼2起，现行有效的行政规范性文件4件。",
     )
     messages = [str(f) for f in check(report)]
     assert not any("收到申请" in m for m in messages)  # 五 matches the table; 复议申请 is not an application
