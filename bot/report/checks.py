@@ -216,11 +216,9 @@ def prose_numbers(report: Report, key: str, text: str) -> list[Finding]:
     seen: set[tuple[str, Decimal]] = set()
     for quote in prose_reading.quotes(text, report.format, report.year, on_request=key == ON_REQUEST):
         quantity, said = quote.quantity, quote.said
-        table = prose_reading.table_value(report, quantity)
-        if table is None or said == table or (quantity.id, said) in seen:
+        if prose_reading.agrees(report, quote) is not False or (quantity.id, said) in seen:
             continue
-        if quantity.id == prose_reading.RECEIVED and quote.with_carried and carried and said == table + carried:
-            continue  # 共受理申请83件（含上年结转2件）: the sentence says what the figure includes
+        table = prose_reading.table_value(report, quantity)
         seen.add((quantity.id, said))
         message, place = _contradiction(quantity, said, table, carried, where)
         findings.append(_finding(report, "TEXT-NUMBERS", message, (key, place)))
@@ -266,14 +264,19 @@ def _other_section(report: Report) -> Iterator[Finding]:
         return
     if "处理费" not in text:
         yield _finding(report, "S6-FEE", texts.FEE_NOT_STATED, ("text.other",))
-    no_fee = _table_total(report, "applications.other_no_fee")
-    if no_fee and NO_FEE_NOTICES.search(text):
-        yield _finding(
-            report, "S6-FEE", texts.FEE_NOTICES.format(count=_n(no_fee)), ("text.other", "applications.other_no_fee[6]")
-        )
+    yield from fee_notices(report, text)
     for pattern, topic in texts.S6_TOPICS.items():
         if not re.search(pattern, text):
             yield _finding(report, "S6-TOPICS", texts.S6_TOPIC_MISSING.format(topic=topic), ("text.other",))
+
+
+def fee_notices(report: Report, text: str) -> list[Finding]:
+    """S6-FEE's contradiction for a text of 六: it says no fee notice went out, but （六）2 counts unpaid ones."""
+    no_fee = _table_total(report, "applications.other_no_fee")
+    if not no_fee or not NO_FEE_NOTICES.search(text):
+        return []
+    message = texts.FEE_NOTICES.format(count=_n(no_fee))
+    return [_finding(report, "S6-FEE", message, ("text.other", "applications.other_no_fee[6]"))]
 
 
 def _problems_section(report: Report) -> Iterator[Finding]:

@@ -99,6 +99,23 @@ def table_value(report: Report, quantity: Quantity) -> Cell:
     return sum_cells(cells)
 
 
+def quantity(fmt: Format, quantity_id: str) -> Quantity:
+    return _lexicon(fmt).quantities[quantity_id]
+
+
+def agrees(report: Report, quote: Quote) -> bool | None:
+    """Whether the tables bear a quoted figure out; None while a cell it needs is unfilled.
+
+    共受理申请83件（含上年结转2件） agrees with 新收 81 and 结转 2: the sentence says what the figure includes."""
+    table = table_value(report, quote.quantity)
+    if table is None:
+        return None
+    if quote.said == table:
+        return True
+    carried = table_value(report, quantity(report.format, CARRIED_OVER)) if quote.with_carried else None
+    return bool(carried) and quote.said == table + carried
+
+
 # --- the words around a number ---------------------------------------------------------------------------
 OTHER_WORDS = (
     "未经复议直接起诉|未经复议|复议后起诉|复议后提起|直接起诉|被申请人|被申请|申请人|行政许可申请|许可申请|行政许可"
