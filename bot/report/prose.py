@@ -28,6 +28,7 @@ CARRIED_OVER, TOTAL_HANDLED, CARRIED_FORWARD = (
     "applications.total_handled",
     "applications.carried_forward",
 )
+CARRIED_OVER_WORDS = "(?:上一?年度?|去年)(?:结转|转入)(?:的)?(?:政府信息公开申请|申请)?"  # 上年结转申请2件
 DOCS = "docs"  # 规范性文件 without 现行有效: a topic, not a quantity
 OTHER = ""  # a word that counts something else: a number next to it is not ours
 
@@ -51,7 +52,7 @@ def quantities(fmt: Format) -> tuple[Quantity, ...]:
         Quantity(REVIEWS, "行政复议申请|复议申请|行政复议|复议", ("reviews_litigation.review",), "", True),
         Quantity(LAWSUITS, "行政诉讼|行政应诉|诉讼|起诉|应诉", tuple(r.key for r in t4.rows if r.groups), "", True),
         Quantity(IN_FORCE, "现行有效", (), "", True),
-        Quantity(CARRIED_OVER, "(?:上一?年度?|去年)(?:结转|转入)", (CARRIED_OVER,), t3.row(CARRIED_OVER).label, False),
+        Quantity(CARRIED_OVER, CARRIED_OVER_WORDS, (CARRIED_OVER,), t3.row(CARRIED_OVER).label, False),
         Quantity(TOTAL_HANDLED, "办结", (TOTAL_HANDLED,), t3.row(TOTAL_HANDLED).label, False),
         Quantity(
             CARRIED_FORWARD,
@@ -245,6 +246,7 @@ class _Sentence:
         self.about_disclosure = on_request or DISCLOSURE in text
         self.with_carried = bool(re.search("结转|转入", text))
         self.last: str | None = None  # the quantity of the latest figure read, the whole a 其中 divides
+        self.about_carried = False  # the sentence tells of carried applications without their number
 
     def read(self) -> Iterator[Quote]:
         part_main: tuple[str | None] | None = None  # (the whole,) once 其中 was said outside brackets
@@ -274,10 +276,9 @@ class _Sentence:
             return
         tokens = self.lexicon.tokens(clause)
         numbers = [t for t in tokens if t.kind == "#"]
-        if not numbers:
-            if not self._other_year(at + len(clause)):
-                yield from self._negations(clause)
-            return
+        read: set[str] = set()
+        if not numbers and not self._other_year(at + len(clause)):
+            yield from self._negations(clause)
         for number in numbers:
             if self._other_year(at + number.start):
                 continue
@@ -286,7 +287,10 @@ class _Sentence:
                 quote = self._quote(at, clause, topic, number, span, part if in_part else None)
                 if quote is not None:
                     self.last = topic
+                    read.add(topic)
                     yield quote
+        if any(t.kind in (CARRIED_OVER, CARRIED_FORWARD) and t.kind not in read for t in tokens):
+            self.about_carried = True  # 上年结转的2件申请已办结，予以公开1件: what follows tells of those only
 
     def _other_year(self, upto: int) -> bool:
         """2024年 before the figure in a report of 2025: last year's figure, or a comparison."""
@@ -352,6 +356,8 @@ class _Sentence:
                 return None
             if part is not None and part[0] not in (None, RECEIVED, TOTAL_HANDLED):
                 return None  # 不予公开17件，其中……不予公开2件: a part of a category
+            if self.about_carried and quantity.id not in (CARRIED_OVER, CARRIED_FORWARD):
+                return None
         return Quote(quantity, number.value, clause, self.with_carried and quantity.id == RECEIVED)
 
     def _normative(self, upto: int) -> bool:
