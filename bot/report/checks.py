@@ -1,8 +1,9 @@
 """The checks an evaluator makes: 勾稽关系 as errors, cross-year and content checks as warnings.
 
-Sums and identities come from the schema (computed columns and rows, equations); the prose checks are
-deliberately conservative pattern matches that flag only a clear contradiction. Every finding carries
-its rule ID and names the cells in the format's own terms with the numbers involved.
+Sums and identities come from the schema (computed columns and rows, equations); the prose checks compare
+the figures bot/report/prose.py reads from the text, a deliberately conservative reading that flags only a
+clear contradiction. Every finding carries its rule ID (for logs and the command line) and a message for
+people that names the cells in the format's own terms with the numbers involved.
 """
 
 from __future__ import annotations
