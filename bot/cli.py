@@ -34,7 +34,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     previous = _load(args.previous) if args.previous else None
     findings = check(report, previous)
     for finding in findings:
-        print(f"{texts.SEVERITY_NAMES[finding.severity]} {finding}")
+        print(f"{texts.SEVERITY_NAMES[finding.severity]} {finding.rule} {finding}")
     if not findings:
         print(texts.CHECK_CLEAN)
     else:

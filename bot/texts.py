@@ -431,3 +431,46 @@ UPLOAD_FAILED = "读取这个文件时出错，已拒绝。请另存为普通的
 
 # --- tables as pictures ---------------------------------------------------------------------------
 PICTURE_NO_FONT = "未安装中文字体（如 Noto Sans CJK），无法把表格画成图片。"
+
+# --- prose and the tables: figures read from the text, drafts, reused text ---------------------------------
+PROSE_TABLE_THREE = "正文{where}写{name} {said} 件，表三“{row}”为 {table} 件"
+PROSE_QUANTITY_NAMES = {
+    "applications.carried_over": "上年结转",
+    "applications.total_handled": "办结",
+    "applications.carried_forward": "结转下年度",
+}
+DRAFT_RECEIVED = "本年度共收到政府信息公开申请{count}件"
+DRAFT_NONE_RECEIVED = "本年度未收到政府信息公开申请"
+DRAFT_CARRIED_OVER = "上年结转{count}件"
+DRAFT_PARTS = "，其中{items}"
+DRAFT_ITEM = "{name}{count}件"
+DRAFT_HANDLED = "本年度办结{count}件"
+DRAFT_CARRIED_FORWARD = "结转下年度继续办理{count}件"
+DRAFT_DISPUTES = "本年度因政府信息公开工作{reviews}，{lawsuits}。"
+DRAFT_REVIEWS = "被申请行政复议{count}件"
+DRAFT_NO_REVIEWS = "未被申请行政复议"
+DRAFT_LAWSUITS = "被提起行政诉讼{count}件"
+DRAFT_NO_LAWSUITS = "未被提起行政诉讼"
+DRAFT_NO_DISPUTES = "本年度未发生因政府信息公开引起的行政复议、行政诉讼。"
+DRAFT_NO_FEE = "本年度未发出信息处理费收费通知，未收取信息处理费。"
+DRAFT_FEE_NOTICES = (
+    "本年度依据《政府信息公开信息处理费管理办法》发出信息处理费收费通知，其中{count}件申请的申请人"
+    "逾期未按收费通知要求缴纳费用，行政机关不再处理其政府信息公开申请。"
+)
+DRAFT_FEE_AMOUNTS = "请补充发出收费通知的件数和总金额、实际收取的总金额（表格中没有这些数字）。"
+STALE_YEAR = "“{words}”写的是 {said} 年，本报告是 {year} 年度的，请核对是否为上年内容"
+STALE_FIGURE = "“{words}”与本年表格不一致：{name}为 {table} 件"
+STALE_FIGURE_LAST_YEAR = "“{words}”是上年报告的数字（{said} 件），本年{name}为 {table} 件"
+STALE_FIGURE_LAST_YEAR_ONLY = "“{words}”是上年报告的数字（{said} 件），请改为本年数字"
+STALE_TABLE_NAMES = {
+    "applications.new": "表三“一、本年新收”总计",
+    "reviews": "表四行政复议总计",
+    "lawsuits": "表四行政诉讼总计",
+    "in_force": "表二行政规范性文件现行有效件数",
+}
+STALE_ROW_NAME = "表三“{row}”"
+# for the walk: a saved text that the tables now contradict, the draft offered instead, reused text to update
+DRAFT_DISAGREES = "“{name}”中的数字与现在的表格不一致：\n{findings}\n\n可以改用根据表格生成的草稿。"
+DRAFT_OFFER = "根据已填写的表格，这一部分可以这样写（可直接使用，也可修改后发送）：\n{draft}"
+STALE_HEAD = "沿用的上年内容中可能有需要更新的地方：\n{marks}"
+BUTTON_USE_DRAFT = "使用草稿"

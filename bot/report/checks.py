@@ -1,8 +1,9 @@
 """The checks an evaluator makes: 勾稽关系 as errors, cross-year and content checks as warnings.
 
-Sums and identities come from the schema (computed columns and rows, equations); the prose checks are
-deliberately conservative pattern matches that flag only a clear contradiction. Every finding carries
-its rule ID and names the cells in the format's own terms with the numbers involved.
+Sums and identities come from the schema (computed columns and rows, equations); the prose checks compare
+the figures bot/report/prose.py reads from the text, a deliberately conservative reading that flags only a
+clear contradiction. Every finding carries its rule ID (for logs and the command line) and a message for
+people that names the cells in the format's own terms with the numbers involved.
 """
 
 from __future__ import annotations
@@ -15,8 +16,8 @@ from datetime import date
 from decimal import Decimal
 
 from bot import texts
+from bot.report import prose as prose_reading
 from bot.report.model import Cell, Report, format_number, sum_cells
-from bot.report.numbers import NUMBER, parse_number
 from bot.schema import Level, Row, Severity, Table
 
 
@@ -28,7 +29,8 @@ class Finding:
     places: tuple[str, ...] = ()  # data-file paths of the cells or fields concerned
 
     def __str__(self) -> str:
-        return f"{self.rule} {self.message}"
+        """What a person reads: the message alone; the rule ID is for logs and the command line."""
+        return self.message
 
 
 def _finding(report: Report, rule: str, message: str, places: tuple[str, ...] = ()) -> Finding:
@@ -195,32 +197,7 @@ def _in_force(report: Report, previous: Report) -> Iterator[Finding]:
 
 # --- rule 8: numbers quoted in the prose -----------------------------------------------------------------
 CLAUSE = r"[^。；;，,！!？?\n]"
-RECEIVED = re.compile(
-    rf"(?:收到|受理|接到|新收)(?P<span>{CLAUSE}{{0,12}}?)申请{CLAUSE}{{0,4}}?(?P<n>{NUMBER})\s*(?:件|个|份|条)"
-    rf"|(?:收到|受理|接到|新收)(?P<span2>{CLAUSE}{{0,6}}?)(?P<n2>{NUMBER})\s*(?:件|个|份|条){CLAUSE}{{0,12}}?申请"
-)
-NOT_RECEIVED = re.compile(rf"(?:未|没有)(?:收到|受理|接到)(?P<span>{CLAUSE}{{0,15}}?)申请")
-NOT_ABOUT_APPLICATIONS = re.compile("复议|诉讼|提案|建议|投诉|信访")
-
-
-def _count(word: str) -> tuple[re.Pattern[str], re.Pattern[str]]:
-    said = re.compile(
-        rf"{word}{CLAUSE}{{0,8}}?(?P<n>{NUMBER})\s*(?:件|起|宗|次)|(?P<n2>{NUMBER})\s*(?:件|起|宗){CLAUSE}{{0,4}}{word}"
-    )
-    none = re.compile(rf"(?:未|没有|无)(?:发生|收到|产生|出现|涉及)?{CLAUSE}{{0,8}}{word}")
-    return said, none
-
-
-REVIEWS, NO_REVIEWS = _count("行政复议")
-LAWSUITS, NO_LAWSUITS = _count("行政诉讼")
-IN_FORCE_DOCS = re.compile(
-    rf"现行有效{CLAUSE}{{0,12}}?规范性文件{CLAUSE}{{0,4}}?(?P<n>{NUMBER})\s*件"
-    rf"|规范性文件{CLAUSE}{{0,8}}?现行有效{CLAUSE}{{0,4}}?(?P<n2>{NUMBER})\s*件"
-)
-
-
-def _said(match: re.Match[str]) -> Decimal | None:
-    return parse_number(match.group("n") or match.group("n2"))
+ON_REQUEST = "text.overview.on_request"  # 依申请公开情况: the part that retells table 三
 
 
 def _table_total(report: Report, *row_keys: str) -> Cell:
@@ -231,51 +208,48 @@ def _table_total(report: Report, *row_keys: str) -> Cell:
     return sum_cells(cells)
 
 
+def prose_numbers(report: Report, key: str, text: str) -> list[Finding]:
+    """TEXT-NUMBERS for one prose part holding this text: the figures it states that the tables contradict."""
+    prose = next(p for p in report.format.prose if p.key == key)
+    where = texts.PROSE_WHERE.format(name=prose.name)
+    carried = _table_total(report, prose_reading.CARRIED_OVER)
+    findings: list[Finding] = []
+    seen: set[tuple[str, Decimal]] = set()
+    for quote in prose_reading.quotes(text, report.format, report.year, on_request=key == ON_REQUEST):
+        quantity, said = quote.quantity, quote.said
+        if prose_reading.agrees(report, quote) is not False or (quantity.id, said) in seen:
+            continue
+        table = prose_reading.table_value(report, quantity)
+        seen.add((quantity.id, said))
+        message, place = _contradiction(quantity, said, table, carried, where)
+        findings.append(_finding(report, "TEXT-NUMBERS", message, (key, place)))
+    return findings
+
+
+def _contradiction(
+    quantity: prose_reading.Quantity, said: Decimal, table: Cell, carried: Cell, where: str
+) -> tuple[str, str]:
+    names = {"where": where, "said": _n(said), "table": _n(table)}
+    if quantity.id == prose_reading.RECEIVED:
+        if said == 0:
+            return texts.PROSE_NO_APPLICATIONS.format(**names), "applications.new[6]"
+        message = texts.PROSE_APPLICATIONS.format(**names)
+        if carried and table is not None and said == table + carried:
+            message += texts.PROSE_APPLICATIONS_SUMMED.format(said=_n(said))
+        return message, "applications.new[6]"
+    if quantity.id == prose_reading.REVIEWS:
+        return texts.PROSE_REVIEWS.format(**names), "reviews_litigation.review[4]"
+    if quantity.id == prose_reading.LAWSUITS:
+        return texts.PROSE_LAWSUITS.format(**names), "reviews_litigation.litigation_direct[4]"
+    if quantity.id == prose_reading.IN_FORCE:
+        return texts.PROSE_IN_FORCE.format(**names), "proactive.normative_docs.in_force"
+    name = texts.PROSE_QUANTITY_NAMES.get(quantity.id) or prose_reading.category_word(quantity.label)
+    return texts.PROSE_TABLE_THREE.format(name=name, row=quantity.label, **names), f"{quantity.rows[0]}[6]"
+
+
 def _prose_numbers(report: Report) -> Iterator[Finding]:
-    new = _table_total(report, "applications.new")
-    carried = _table_total(report, "applications.carried_over")
-    reviews = _table_total(report, "reviews_litigation.review")
-    lawsuits = _table_total(
-        report, "reviews_litigation.litigation_direct", "reviews_litigation.litigation_after_review"
-    )
-    in_force = report.cells(report.format.table("T2-1"), report.format.table("T2-1").row("proactive.normative_docs"))[2]
     for prose in report.format.prose:
-        text = report.text(prose.key) or ""
-        where = texts.PROSE_WHERE.format(name=prose.name)
-        if new is not None:
-            for m in RECEIVED.finditer(text):
-                said = _said(m)
-                if NOT_ABOUT_APPLICATIONS.search(m.group("span") or m.group("span2") or "") or said in (None, new):
-                    continue
-                message = texts.PROSE_APPLICATIONS.format(where=where, said=_n(said), table=_n(new))
-                if carried and said == new + carried:
-                    message += texts.PROSE_APPLICATIONS_SUMMED.format(said=_n(said))
-                yield _finding(report, "TEXT-NUMBERS", message, (prose.key, "applications.new[6]"))
-            if new > 0:
-                for m in NOT_RECEIVED.finditer(text):
-                    if not NOT_ABOUT_APPLICATIONS.search(m.group("span")):
-                        message = texts.PROSE_NO_APPLICATIONS.format(where=where, table=_n(new))
-                        yield _finding(report, "TEXT-NUMBERS", message, (prose.key, "applications.new[6]"))
-        for said_re, none_re, total, template, place in (
-            (REVIEWS, NO_REVIEWS, reviews, texts.PROSE_REVIEWS, "reviews_litigation.review[4]"),
-            (LAWSUITS, NO_LAWSUITS, lawsuits, texts.PROSE_LAWSUITS, "reviews_litigation.litigation_direct[4]"),
-        ):
-            if total is None:
-                continue
-            quoted = {_said(m) for m in said_re.finditer(text)} | ({Decimal(0)} if none_re.search(text) else set())
-            for said in sorted(q for q in quoted if q is not None and q != total):
-                yield _finding(
-                    report,
-                    "TEXT-NUMBERS",
-                    template.format(where=where, said=_n(said), table=_n(total)),
-                    (prose.key, place),
-                )
-        if in_force is not None:
-            for m in IN_FORCE_DOCS.finditer(text):
-                said = _said(m)
-                if said is not None and said != in_force:
-                    message = texts.PROSE_IN_FORCE.format(where=where, said=_n(said), table=_n(in_force))
-                    yield _finding(report, "TEXT-NUMBERS", message, (prose.key, "proactive.normative_docs.in_force"))
+        yield from prose_numbers(report, prose.key, report.text(prose.key) or "")
 
 
 # --- rules 9, 10: what 五 and 六 must say -------------------------------------------------------------
@@ -291,14 +265,19 @@ def _other_section(report: Report) -> Iterator[Finding]:
         return
     if "处理费" not in text:
         yield _finding(report, "S6-FEE", texts.FEE_NOT_STATED, ("text.other",))
-    no_fee = _table_total(report, "applications.other_no_fee")
-    if no_fee and NO_FEE_NOTICES.search(text):
-        yield _finding(
-            report, "S6-FEE", texts.FEE_NOTICES.format(count=_n(no_fee)), ("text.other", "applications.other_no_fee[6]")
-        )
+    yield from fee_notices(report, text)
     for pattern, topic in texts.S6_TOPICS.items():
         if not re.search(pattern, text):
             yield _finding(report, "S6-TOPICS", texts.S6_TOPIC_MISSING.format(topic=topic), ("text.other",))
+
+
+def fee_notices(report: Report, text: str) -> list[Finding]:
+    """S6-FEE's contradiction for a text of 六: it says no fee notice went out, but （六）2 counts unpaid ones."""
+    no_fee = _table_total(report, "applications.other_no_fee")
+    if not no_fee or not NO_FEE_NOTICES.search(text):
+        return []
+    message = texts.FEE_NOTICES.format(count=_n(no_fee))
+    return [_finding(report, "S6-FEE", message, ("text.other", "applications.other_no_fee[6]"))]
 
 
 def _problems_section(report: Report) -> Iterator[Finding]:
