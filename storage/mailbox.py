@@ -172,6 +172,24 @@ def pending_messages(*, session: Session, chat_id: int, owner: str) -> list[Outb
     return list(session.exec(_PENDING, params={"chat_id": chat_id, "owner": owner}).all())  # type: ignore[call-overload]
 
 
+def sent_before(*, session: Session, message: OutboxMessage) -> OutboxMessage | None:
+    """The message of the same update delivered just before this one (the "正在生成" a report's files
+    follow), to be updated when the files have gone out."""
+    query = (
+        select(OutboxMessage)
+        .where(
+            OutboxMessage.chat_id == message.chat_id,
+            OutboxMessage.update_id == message.update_id,
+            OutboxMessage.id < message.id,  # type: ignore[operator]
+            OutboxMessage.kind == "message",
+            OutboxMessage.status == SENT,
+        )
+        .order_by(OutboxMessage.id.desc())  # type: ignore[union-attr]
+        .limit(1)
+    )
+    return session.exec(query).first()
+
+
 def settle(*, session: Session, message_id: int, status: str, telegram_id: int | None = None) -> None:
     """Record the outcome of a send: sent (with Telegram's message id), failed or dropped."""
     values = {"status": status, "sent_at": _now(), "message_id": telegram_id, "lease_until": None}

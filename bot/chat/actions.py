@@ -40,6 +40,7 @@ class Verb(StrEnum):
     KEEP_STORED = "ks"  # an answered question shown again (上一步, 修改): keep what is stored and go on
     FULL_TEXT = "ft"  # show a prose part's whole stored text, to copy and change
     FINALIZE = "fz"  # make the report final; argument: the date it prints, YYYYMMDD
+    USE_DRAFT = "ud"  # take the text written from the tables for this prose part
 
 
 MAX_DATA = 64  # bytes: Telegram's limit on callback data
@@ -51,7 +52,7 @@ SECTION = re.compile(r"[一二三四五六七八九十]{0,2}")  # a section's nu
 ID_VERBS = (
     *(Verb.ZERO, Verb.ZERO_ONE, Verb.SKIP, Verb.BACK, Verb.DONE, Verb.REUSE, Verb.STANDARD, Verb.EDIT),
     *(Verb.EDIT_FROM_REVIEW, Verb.GATE_NONE, Verb.GATE_SOME, Verb.FIX_LATER, Verb.FIX_RESULTS),
-    *(Verb.KEEP, Verb.OVERWRITE, Verb.ANSWER_FOR, Verb.KEEP_STORED, Verb.FULL_TEXT),
+    *(Verb.KEEP, Verb.OVERWRITE, Verb.ANSWER_FOR, Verb.KEEP_STORED, Verb.FULL_TEXT, Verb.USE_DRAFT),
 )
 ARGUMENTS: dict[Verb, re.Pattern[str]] = {
     **dict.fromkeys(ID_VERBS, ID),

@@ -98,7 +98,7 @@ def build_application(
     app.bot_data["reminders"] = Reminders(walk, schedule, settings.bot_admins)
     app.bot_data["documents"] = asyncio.Semaphore(DOCUMENTS_AT_ONCE)
     db = Database(engine)
-    sender = Sender(app.bot, db, lambda chat, user, kind: handlers.send_documents(app, chat, user, kind))
+    sender = Sender(app.bot, db, lambda chat, user, kind, shown: handlers.send_documents(app, chat, user, kind, shown))
     app.bot_data["db"] = db
     sender.on_blocked = lambda chat: db.call(lambda: walk.blocked(chat))  # a private chat's id is its member's
     app.bot_data["inbox"] = Inbox(app, db, sender)

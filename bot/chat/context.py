@@ -8,6 +8,7 @@ from functools import cached_property
 
 from sqlmodel import Session
 
+from bot.chat.screens import Screen
 from bot.delivery.turn import Seen, Turn
 from bot.engine.questions import Progress
 from bot.report.model import Report, Value
@@ -35,6 +36,7 @@ class Context:
         self.session, self.member, self.agency, self.row, self.progress = session, member, agency, row, progress
         self.turn = turn
         self.notes: list[str] = []  # what a change brought about besides itself (a table now balances)
+        self.offers: list[Screen] = []  # and what it asks of the member (a text that now disagrees)
 
     def seen(self) -> Seen | None:
         """The question of the last message the member saw before this update ("" for a step that asks

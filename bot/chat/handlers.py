@@ -19,7 +19,7 @@ from pathlib import Path
 
 from telegram import Bot, CallbackQuery, Message, Update
 from telegram.constants import ChatAction
-from telegram.error import TelegramError
+from telegram.error import BadRequest, TelegramError
 from telegram.ext import Application, ContextTypes
 
 from bot import texts
@@ -33,14 +33,17 @@ from bot.chat.supervision import overview, overview_text
 from bot.chat.uploads import UploadError, accepted, read_upload, report_kind
 from bot.config import Settings
 from bot.delivery.database import Database
+from bot.delivery.sender import markup
 from bot.delivery.turn import Turn
 from bot.importer.files import MAX_BYTES
 from bot.render.docx import render_docx
 from bot.render.errors import RenderError
 from bot.render.pdf import render_pdf
+from bot.render.picture import NoCjkFont, table_pictures
 from bot.render.text import render_html
 from bot.report.model import Report
 from bot.schema import Level
+from storage.models import OutboxMessage
 
 log = logging.getLogger(__name__)
 
@@ -310,9 +313,35 @@ async def report(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await _answer(context, turn, await _db(context).call(lambda: _walk(context).report(turn, kind)))
 
 
-async def send_documents(app: Application, chat_id: int, user_id: int, kind: str) -> None:
-    """The web page, or the .docx and (with LibreOffice installed) the PDF, a few reports at a time; made
-    from the report as it is stored when the files are sent."""
+class FileStatus:
+    """The line "⏳ 正在生成报告文件……" of the message the files follow, updated in place as they go out (or
+    with what went wrong); a new message when there is none to update."""
+
+    def __init__(self, bot: Bot, chat_id: int, shown: OutboxMessage | None) -> None:
+        self.bot, self.chat_id, self.shown = bot, chat_id, shown
+        self.text = shown.text if shown is not None else ""
+        self.line = texts.FILES_PENDING
+
+    async def say(self, line: str) -> None:
+        if self.shown is not None and self.shown.message_id is not None and self.line in self.text:
+            text = self.text.replace(self.line, line, 1)
+            try:
+                await self.bot.edit_message_text(
+                    text, self.chat_id, self.shown.message_id, reply_markup=markup(self.shown.buttons_json)
+                )
+                self.text, self.line = text, line
+                return
+            except BadRequest as exc:  # deleted by the member, or too old to edit: say it anew
+                log.info("status of chat %s not updated (%s): sent anew", self.chat_id, exc)
+        await self.bot.send_message(self.chat_id, line)
+
+
+async def send_documents(
+    app: Application, chat_id: int, user_id: int, kind: str, shown: OutboxMessage | None = None
+) -> None:
+    """The web page, or the .docx and (with LibreOffice installed) the PDF, or the tables as pictures, a
+    few reports at a time; made from the report as it is stored when the files are sent. The message that
+    announced them says when each has gone out, or what went wrong."""
     walk: Walk = app.bot_data["walk"]
     db: Database = app.bot_data["db"]
     data = await db.call(lambda: walk.report_data(user_id))
@@ -320,23 +349,54 @@ async def send_documents(app: Application, chat_id: int, user_id: int, kind: str
         return
     current = data[0]
     bot: Bot = app.bot
+    status = FileStatus(bot, chat_id, shown)
     async with app.bot_data["documents"]:
+        if kind == "picture":
+            await _send_pictures(bot, chat_id, current)
+            return
         with contextlib.suppress(TelegramError):
             await bot.send_chat_action(chat_id, ChatAction.UPLOAD_DOCUMENT)
         title = texts.REPORT_CAPTION.format(title=texts.TITLE.format(agency=current.agency, year=current.year))
         if kind == "html":
             page = (await asyncio.to_thread(render_html, current)).encode()
             await bot.send_document(chat_id, BytesIO(page), filename=report_filename(current, ".html"), caption=title)
+            await status.say(texts.FILES_SENT_HTML)
             return
-        body = await asyncio.to_thread(render_docx, current)
+        try:
+            body = await asyncio.to_thread(render_docx, current)
+        except Exception as exc:
+            log.exception("the .docx of chat %s could not be made", chat_id)
+            reason = str(exc) if isinstance(exc, RenderError) else texts.FILES_INTERNAL_ERROR
+            await status.say(texts.FILES_FAILED.format(reason=reason))
+            return
         await bot.send_document(chat_id, BytesIO(body), filename=report_filename(current, ".docx"), caption=title)
-        if shutil.which("soffice") or shutil.which("libreoffice"):
-            try:
-                pdf = await asyncio.to_thread(_pdf_bytes, current)
-            except RenderError as exc:
-                await bot.send_message(chat_id, str(exc))
-                return
-            await bot.send_document(chat_id, BytesIO(pdf), filename=report_filename(current, ".pdf"), caption=title)
+        if not (shutil.which("soffice") or shutil.which("libreoffice")):
+            await status.say(texts.FILES_SENT_DOCX_ONLY)
+            return
+        await status.say(texts.FILES_DOCX_SENT_PDF_PENDING)
+        with contextlib.suppress(TelegramError):
+            await bot.send_chat_action(chat_id, ChatAction.UPLOAD_DOCUMENT)
+        try:
+            pdf = await asyncio.to_thread(_pdf_bytes, current)
+        except RenderError as exc:
+            await status.say(texts.FILES_PDF_FAILED.format(reason=exc))
+            return
+        await bot.send_document(chat_id, BytesIO(pdf), filename=report_filename(current, ".pdf"), caption=title)
+        await status.say(texts.FILES_SENT)
+
+
+async def _send_pictures(bot: Bot, chat_id: int, report: Report) -> None:
+    """Tables 二, 三 and 四 as the document lays them out, one picture each; nothing when no CJK font is
+    installed (the text list sent before stands alone)."""
+    try:
+        pictures = await asyncio.to_thread(table_pictures, report)
+    except NoCjkFont as exc:
+        log.warning("no table pictures: %s", exc)
+        return
+    with contextlib.suppress(TelegramError):
+        await bot.send_chat_action(chat_id, ChatAction.UPLOAD_PHOTO)
+    for number, picture in enumerate(pictures, 2):  # 表二, 表三, 表四
+        await bot.send_photo(chat_id, BytesIO(picture.png), filename=f"table-{number}.png")
 
 
 def _pdf_bytes(report: Report) -> bytes:

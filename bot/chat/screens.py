@@ -13,6 +13,7 @@ from bot.chat.actions import Action, Verb
 from bot.engine.questions import Ask, Done, Fix, Kind, Progress, Question, Skipped, Step, question, questions
 from bot.importer import Imported
 from bot.report.checks import Finding, errors, row_name
+from bot.report.drafts import DRAFTED, disagreements, draft, draft_notes
 from bot.report.model import Report, RowValue, format_number
 from bot.schema import Row, Table
 
@@ -65,10 +66,12 @@ def values_text(cells: RowValue) -> str:
 def named_values(table: Table, cells: RowValue) -> str:
     """A stored row in words: 总计 81（自然人 80，商业企业 1）; 本年制发件数 12，…; 均为 0. Each number with
     its column's name, zeros left out of a row that has a total."""
-    if all(c == 0 for c in cells):
-        return texts.ALL_ZERO
+    if None in cells:
+        return texts.REVIEW_UNFILLED
     if len(table.columns) == 1:
         return format_number(cells[0])
+    if all(c == 0 for c in cells):
+        return texts.ALL_ZERO
     named = [(c.label, cell) for c, cell in zip(table.columns, cells, strict=True)]
     if table.columns[-1].sums:
         parts = texts.LIST_SEPARATOR.join(f"{label} {format_number(v)}" for label, v in named[:-1] if v)
@@ -81,6 +84,10 @@ def excerpt(text: str) -> str:
     if len(text) <= EXCERPT:
         return text
     return f"{text[: EXCERPT * 2 // 3]}……{text[-EXCERPT // 3 :]}"
+
+
+def full_text_button(q: Question) -> tuple[str, str]:
+    return _b(texts.BUTTON_FULL_TEXT, Verb.FULL_TEXT, q.id)
 
 
 def where(q: Question) -> str:
@@ -167,10 +174,17 @@ def ask_screen(step: Ask, progress: Progress, last_year: Report | None) -> Scree
         if step.draft:
             first.append(_b(texts.BUTTON_DONE, Verb.DONE, q.id))
         if last_year and (old := last_year.text(q.id)):
-            text += texts.PROSE_LAST_YEAR.format(chars=len(old))
+            text += texts.PROSE_LAST_YEAR.format(chars=len(old), excerpt=excerpt(old))
             first.append(_b(texts.BUTTON_REUSE_TEXT, Verb.REUSE, q.id))
         if q.id == "text.preamble":
             first.append(_b(texts.BUTTON_STANDARD, Verb.STANDARD, q.id))
+        if q.id in DRAFTED and step.draft is None:
+            offer = _draft_offer(progress.report, q)
+            if offer:
+                text += offer
+                first.insert(0, _b(texts.BUTTON_USE_DRAFT, Verb.USE_DRAFT, q.id))
+            elif not current:
+                text += texts.DRAFT_LATER
         return Screen(text, [first, nav] if first else [nav])
     text = f"{where(q)}\n{_row_prompt(q)}"
     current = progress.report.row(q.id)
@@ -224,6 +238,21 @@ def _identity_lines(report: Report, table: Table) -> list[str]:
                 )
             )
     return lines
+
+
+def _draft_offer(report: Report, q: Question) -> str:
+    """The part written from the tables, offered while nothing is written or what is written disagrees
+    with the tables; "" when there is no draft (its cells are unfilled) or nothing to offer it for."""
+    written = draft(report, q.id)
+    stored = report.text(q.id)
+    if written is None or written == stored:
+        return ""
+    if stored and not (found := disagreements(stored, report, q.id)):
+        return ""
+    lines = [texts.DRAFT_OFFER.format(draft=written), *draft_notes(report, q.id)]
+    if stored:
+        lines.insert(0, texts.DRAFT_DISAGREES_HERE.format(findings=_listed(found)))
+    return "\n\n" + "\n".join(lines)
 
 
 def fix_screen(step: Fix, report: Report) -> Screen:
@@ -443,6 +472,7 @@ def report_ready_screen(findings: list[Finding]) -> Screen:
     errs = errors(findings)
     warnings = [f for f in findings if f not in errs]
     text = texts.REPORT_DRAFT.format(count=len(errs)) if errs else texts.REPORT_OK
+    text += "\n" + texts.FILES_PENDING  # updated in place when the files have gone out
     if warnings:
         text += "\n\n" + texts.REPORT_WARNINGS.format(items=_listed(warnings))
     return Screen(text, [[_b(texts.BUTTON_PREVIEW, Verb.REPORT, "preview")]])

@@ -42,6 +42,7 @@ from bot.engine.questions import (
 from bot.importer import Imported
 from bot.report import datafile
 from bot.report.checks import COPY_CHECKED, check, copied_from_last_year, errors
+from bot.report.drafts import DRAFTED, disagreements, draft, stale_marks
 from bot.report.model import Report, RowValue, complete_row, with_totals
 from bot.schema import CURRENT, Level, Table
 from storage import mailbox, repo
@@ -281,6 +282,9 @@ class Walk(Answers):
         """
         done, total = ctx.progress.counted()
         said = "\n".join([ack.format(done=done, total=total, **fields), *ctx.notes])
+        if ctx.offers:  # the acknowledgement with what it brought about, then where the walk goes on
+            first = ctx.offers[0].after(said)
+            return Reply([first, *ctx.offers[1:], self._screen(ctx)])
         return Reply([self._screen(ctx).after(said)])
 
     def _show(self, ctx: Context) -> Reply:
@@ -301,13 +305,31 @@ class Walk(Answers):
 
     def _store_rows(self, ctx: Context, table: Table, rows: dict[str, RowValue]) -> None:
         """Input rows with their totals, and the table's computed rows recalculated: all stored together."""
-        was_off = unbalanced(ctx.progress, table)
+        was_off, before = unbalanced(ctx.progress, table), ctx.report
         full = {key: complete_row(table, inputs) for key, inputs in rows.items()}
         totals = with_totals(replace(ctx.report, values={**ctx.report.values, **full}))
         computed = {r.key: totals.row(r.key) for r in table.rows if r.computed and totals.row(r.key) is not None}
         ctx.set_values({**full, **computed})  # type: ignore[dict-item]
         if was_off and not unbalanced(ctx.progress, table):
             ctx.notes.append(texts.BALANCED.format(table=table.name))
+        self._check_drafted(ctx, before)
+
+    def _check_drafted(self, ctx: Context, before: Report) -> None:
+        """A saved text that retells the tables and now disagrees with them (a number was changed after it
+        was written): the member is told, with a button to the part, where the new draft is offered."""
+        for key in DRAFTED:
+            text = ctx.report.text(key)
+            if not text:
+                continue
+            now = disagreements(text, ctx.report, key)
+            new = [f for f in now if f.message not in {b.message for b in disagreements(text, before, key)}]
+            if not new:
+                continue
+            q = question(ctx.report.format, key)
+            assert q is not None and q.prose is not None
+            listed = "\n".join(f"• {f.message}" for f in now)
+            button = (texts.BUTTON_SEE_DRAFT.format(name=q.prose.name), Action(Verb.EDIT, key).encode())
+            ctx.offers.append(Screen(texts.DRAFT_DISAGREES.format(name=q.prose.name, findings=listed), [[button]]))
 
     def _update(self, turn: Turn, body: Callable[[Context], Reply], *, when_final: bool = False) -> Reply | None:
         """One update in one transaction: the update is claimed first (a repeated one changes nothing and
@@ -366,6 +388,8 @@ class Walk(Answers):
             back = f"{REVIEW}:{target.section.number}" if verb is Verb.EDIT_FROM_REVIEW else None  # type: ignore[union-attr]
             ctx.set_cursor(arg, back)
             return self._show(ctx)
+        if verb is Verb.FULL_TEXT:
+            return self._full_text(ctx, arg)
         if isinstance(step, Fix):
             if arg != step.table.id or verb not in (Verb.FIX_LATER, Verb.FIX_RESULTS):
                 return self._stale(ctx)
@@ -389,9 +413,6 @@ class Walk(Answers):
             return self._show(ctx)
         if verb is Verb.KEEP_STORED or (verb is Verb.SKIP and ctx.progress.answered(q)):
             return self._keep_stored(ctx, q)  # an old 跳过 on an answered question keeps it too
-        if verb is Verb.FULL_TEXT and q.prose is not None and (stored := ctx.report.text(q.id)):
-            head = texts.FULL_TEXT_HEAD.format(name=q.prose.name, chars=len(stored))
-            return Reply([Screen(head), Screen(stored, asks=q.id)])
         if verb is Verb.SKIP:
             if q.kind is Kind.GATE:
                 return self._stale(ctx)
@@ -416,6 +437,19 @@ class Walk(Answers):
             return self._store_answer(ctx, q, tuple(carried[i] for i in q.table.input_columns))
         return self._stale(ctx)
 
+    def _full_text(self, ctx: Context, key: str) -> Reply:
+        """修改 on a written part: its whole text to copy and change; what the member sends next replaces it."""
+        q = question(ctx.report.format, key)
+        stored = ctx.report.text(key) if q is not None and q.prose is not None else None
+        if not stored or q is None or q.prose is None:
+            return self._stale(ctx)
+        if ctx.member.editing != key:
+            back = ctx.member.return_to if returns_to_review(ctx.member.return_to) else BACK
+            ctx.set_cursor(key, back)
+        head = texts.FULL_TEXT_HEAD.format(name=q.prose.name, chars=len(stored))
+        keep = [[(texts.BUTTON_KEEP_STORED, Action(Verb.KEEP_STORED, key).encode())]]
+        return Reply([Screen(head), Screen(stored, keep, asks=key)])
+
     def _keep_stored(self, ctx: Context, q: Question) -> Reply:
         """保留: what is stored stays. After 上一步 the walk steps forward one question (to the next answered
         one, or to where the walk stands); after 修改 it returns where the member came from."""
@@ -439,10 +473,25 @@ class Walk(Answers):
                 return Reply([self._conflict_screen(q, who, at, theirs, mine)])
             return self._save_prose(ctx, q, step.draft, texts.SAVED_PROSE)
         if verb is Verb.REUSE and ctx.last_year and (old := ctx.last_year.text(q.id)):
-            return self._save_prose(ctx, q, old, texts.PROSE_REUSED + "\n" + texts.SAVED_PROSE)
+            return self._reuse_prose(ctx, q, old)
+        if verb is Verb.USE_DRAFT and (written := draft(ctx.report, q.id)):
+            return self._save_prose(ctx, q, written, texts.SAVED_PROSE)
         if verb is Verb.STANDARD and q.id == "text.preamble":
             return self._save_prose(ctx, q, texts.STANDARD_PREAMBLE.format(year=ctx.report.year), texts.SAVED_PROSE)
         return self._stale(ctx)
+
+    def _reuse_prose(self, ctx: Context, q: Question, old: str) -> Reply:
+        """Last year's text taken over: shown (its beginning and end) with what in it is likely stale, so
+        nobody saves 350 characters unseen."""
+        assert q.prose is not None
+        reply = self._save_prose(ctx, q, old, texts.SAVED_PROSE)
+        notes = stale_marks(old, ctx.report, ctx.last_year, q.id)
+        said = [texts.PROSE_REUSED.format(chars=len(old), excerpt=screens.excerpt(old))]
+        if notes:
+            said.append(texts.STALE_HEAD.format(marks="\n".join(texts.PROSE_STALE_ITEM.format(note=n) for n in notes)))
+        said.append(texts.PROSE_REUSED_CHECK)
+        shown = Screen("\n".join(said), [[screens.full_text_button(q)]])
+        return Reply([shown, *reply.screens])
 
     def _save_prose(self, ctx: Context, q: Question, text: str, ack: str) -> Reply:
         assert q.prose is not None
@@ -452,6 +501,8 @@ class Walk(Answers):
         self._finish(ctx, q)
         copied = copied_from_last_year(ctx.report, ctx.last_year) if q.id in COPY_CHECKED else []
         ack += "".join(f"\n⚠️ {f.message}" for f in copied if q.id in f.places)
+        if q.id in DRAFTED:  # a text that retells the tables is checked against them the moment it is saved
+            ack += "".join(f"\n⚠️ {f.message}" for f in disagreements(text, ctx.report, q.id))
         return self._after_change(ctx, ack, name=q.prose.name, chars=len(text))
 
     # --- overviews -----------------------------------------------------------------------------
@@ -562,8 +613,10 @@ class Walk(Answers):
         def body(ctx: Context) -> Reply:
             current = self._dated(ctx)
             if kind == "preview":
-                return Reply([screens.preview_screen(current)])
+                return Reply([screens.preview_screen(current)], files="picture")
             findings = check(current, ctx.last_year)
+            if ctx.report.date is None:  # dated today by the bot, not by the member: /finalize sets the date
+                findings = [f for f in findings if f.rule != "DATE-DEADLINE"]
             if errors(findings) and kind != "draft":
                 return Reply([screens.report_errors_screen(current, findings)])
             return Reply([screens.report_ready_screen(findings)], files=kind)

@@ -31,8 +31,8 @@ log = logging.getLogger(__name__)
 PAUSES = (0.5, 1, 2, 4, 8, 15, 30)  # seconds between attempts; the last one repeats
 GIVE_UP = timedelta(days=1)  # Telegram itself forgets a conversation's updates after a day
 
-# Makes and sends a report's files: (chat id, member's user id, kind).
-Documents = Callable[[int, int, str], Awaitable[None]]
+# Makes and sends a report's files: (chat id, member's user id, kind, the message they follow).
+Documents = Callable[[int, int, str, OutboxMessage | None], Awaitable[None]]
 
 
 def markup(buttons_json: str | None) -> InlineKeyboardMarkup | None:
@@ -126,10 +126,11 @@ class Sender:
     async def _send_report(self, message: OutboxMessage) -> None:
         assert message.id is not None
         kind, _, user = message.text.partition(":")
+        shown = await self.db.run(lambda s: mailbox.sent_before(session=s, message=message))
         try:
             for attempt in range(len(PAUSES)):
                 try:
-                    await self.documents(message.chat_id, int(user or message.chat_id), kind)
+                    await self.documents(message.chat_id, int(user or message.chat_id), kind, shown)
                     break
                 except Forbidden:
                     await self._settle(message, mailbox.DROPPED)

@@ -3,10 +3,22 @@ fixing 表三 in one tap per row, reviews that read like the format. Each agains
 
 from __future__ import annotations
 
+import dataclasses
+from datetime import UTC, datetime
+
+from sqlalchemy import Engine
+from sqlmodel import Session
+
 from bot.chat.actions import Action, Verb
 from bot.chat.service import Walk
 from bot.delivery.turn import Turn
+from bot.engine.questions import Kind, questions
+from bot.report import datafile
+from bot.report.model import Report, format_number
+from bot.schema import Level
+from storage import repo
 from tests.chat.test_service import IDS, USER, Member, join, to_table_two, walk
+from tests.conftest import DATA
 
 __all__ = ["walk"]  # the fixture
 
@@ -122,3 +134,60 @@ def test_a_review_after_one_edit_shows_that_section_with_column_names(walk: Walk
     text = whole.screens[0].text
     assert "一、本年新收：总计 81（自然人 80，商业企业 1）" in text
     assert "（七）总计 总计" not in text and "规章：均为 0" in text
+
+
+COUNTY = datafile.load(DATA / "county-2025-government.json")
+
+
+def fill_from(member: Member, report: Report) -> None:
+    """Answer every row of a report as typed numbers, on from where the member stands; prose parts skipped."""
+    for q in questions(report.format):
+        if q.kind is Kind.PROSE:
+            if not member.report().text(q.id):
+                member.tap(Verb.SKIP, q.id)
+        elif q.kind is Kind.GATE:
+            member.tap(Verb.GATE_SOME, q.table.id)  # type: ignore[union-attr]
+        elif q.kind is Kind.ROW:
+            inputs = [report.cells(q.table, q.row)[i] for i in q.table.input_columns]  # type: ignore[arg-type,union-attr]
+            member.say(" ".join(format_number(v) for v in inputs))
+
+
+def test_a_draft_from_the_numbers_is_offered_and_a_changed_number_flags_the_text(walk: Walk) -> None:
+    member = join(walk, agency="某某县人民政府", level=Level.GOVERNMENT)
+    member.tap(Verb.STANDARD, "text.preamble")
+    member.tap(Verb.SKIP, "text.overview.intro")
+    member.tap(Verb.SKIP, "text.overview.proactive")
+    assert "填完表三、表四后" in member.tap(Verb.CONTINUE)  # no numbers yet: the draft comes later
+    fill_from(member, COUNTY)
+    asked = member.tap(Verb.EDIT, "text.overview.on_request")
+    assert "根据已填写的表格" in asked and "本年度共收到政府信息公开申请81件" in asked
+    assert "使用草稿" in [label for label, _ in buttons(member, Verb.EDIT, "text.overview.on_request")]
+    saved = member.tap(Verb.USE_DRAFT, "text.overview.on_request")
+    assert "✅ 已保存“依申请公开情况”" in saved and "⚠️" not in saved.split("\n\n")[0]
+    text = member.report().text("text.overview.on_request") or ""
+    assert text.startswith("本年度共收到政府信息公开申请81件") and "被提起行政诉讼7件" in text
+    member.tap(Verb.EDIT, "applications.new")
+    changed = member.say("85 1 0 0 0 0")
+    assert "“依申请公开情况”中的数字与现在的表格不一致" in changed and "85" in changed.split("不一致")[1]
+    labels = [label for label, _ in buttons(member, Verb.CONTINUE)]
+    assert "使用草稿" not in labels  # the offer is on the part itself, one tap away:
+    reopened = member.tap(Verb.EDIT, "text.overview.on_request")
+    assert "当前内容与表格不一致" in reopened and "收到政府信息公开申请86件" in reopened
+
+
+def test_reused_prose_is_shown_with_what_is_likely_stale(engine: Engine) -> None:
+    walk = Walk(engine, clock=lambda: datetime(2026, 12, 10, 9, 0, tzinfo=UTC))
+    member = join(walk, agency="某某县人民政府", level=Level.GOVERNMENT)
+    year = member.report().year
+    assert year == 2026
+    last = dataclasses.replace(COUNTY, year=year - 1, date=None)
+    with Session(engine) as session:
+        agency = repo.get_agency_by_name(session=session, name="某某县人民政府")
+        assert agency is not None
+        repo.store_report(session=session, agency=agency, report=last)
+    member.tap(Verb.STANDARD, "text.preamble")
+    asked = member.tap(Verb.CONTINUE)
+    assert "上年报告中这一部分（122 字）：\n2025年，某某县人民政府坚持" in asked  # what would be reused
+    reused = member.tap(Verb.REUSE, "text.overview.intro")
+    assert "已沿用上年内容" in reused and "可能有需要更新的地方" in reused
+    assert f"{year - 1}" in reused.split("可能有需要更新的地方")[1]  # last year's year in the text

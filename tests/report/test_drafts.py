@@ -79,7 +79,7 @@ def test_the_seed_gets_the_zero_sentences() -> None:
         assert_faithful(seed, ON_REQUEST)
         == "本年度未收到政府信息公开申请。本年度未发生因政府信息公开引起的行政复议、行政诉讼。"
     )
-    assert assert_faithful(seed, OTHER) == "本年度未发出信息处理费收费通知，未收取信息处理费。"
+    assert assert_faithful(seed, OTHER) == "本年度未收取信息处理费。"
     assert draft_notes(seed, OTHER) == []
 
 

@@ -361,6 +361,7 @@ class FakeBotApi:
             "getupdates": self._get_updates,
             "sendmessage": self._send_message,
             "senddocument": self._send_document,
+            "sendphoto": self._send_photo,
             "editmessagetext": self._edit_message_text,
             "editmessagereplymarkup": self._edit_message_reply_markup,
             "deletemessage": self._delete_message,
@@ -941,6 +942,24 @@ class FakeBotApi:
                 raise _ApiError(400, "Bad Request: message caption is too long")
         return self._post(chat_id, params, **content)
 
+    def _send_photo(self, params: dict[str, Any], files: dict[str, UploadedFile]) -> dict[str, Any]:
+        """A photo as Telegram takes it: at most 10 MB, width + height at most 10000, sides at most 20:1."""
+        chat_id = _chat_id(params)
+        upload = files.get("photo")
+        if upload is None:
+            raise _ApiError(400, "Bad Request: there is no photo in the request")
+        if len(upload.content) > 10 * 1024 * 1024:
+            raise _ApiError(400, "Bad Request: PHOTO_SAVE_FILE_INVALID")
+        width, height = _png_size(upload.content)
+        if width + height > 10_000 or max(width, height) > 20 * min(width, height):
+            raise _ApiError(400, "Bad Request: PHOTO_INVALID_DIMENSIONS")
+        stored = self.add_file(upload.filename or "photo.png", upload.content, upload.mime_type or "image/png")
+        size = {"file_id": stored.file_id, "file_unique_id": stored.file_unique_id, "width": width, "height": height}
+        content: dict[str, Any] = {"photo": [{**size, "file_size": len(upload.content)}]}
+        if params.get("caption"):
+            content["caption"] = _visible_text(params["caption"], params.get("parse_mode"))
+        return self._post(chat_id, params, **content)
+
     def _edit_message_text(self, params: dict[str, Any], files: dict[str, UploadedFile]) -> dict[str, Any]:
         message = self._editable(params)
         if "text" not in message:
@@ -1067,7 +1086,7 @@ class FakeBotApi:
         self._tell_watchers(key[0])
 
     def _snapshot(self, message: dict[str, Any]) -> ChatMessage:
-        document = message.get("document")
+        document = message.get("document") or (message["photo"][-1] if message.get("photo") else None)
         return ChatMessage(copy.deepcopy(message), self._files.get(document["file_id"]) if document else None)
 
     def _chat_of(self, params: dict[str, Any]) -> int | None:
@@ -1283,6 +1302,13 @@ def max_in_window(times: list[float], window: float = 1.0) -> int:
     """The largest number of moments within any half-open window [t, t + ``window``)."""
     ordered = sorted(times)
     return max((bisect.bisect_left(ordered, t + window) - i for i, t in enumerate(ordered)), default=0)
+
+
+def _png_size(content: bytes) -> tuple[int, int]:
+    """Width and height of a PNG (the only kind of picture the bot sends); a 400 for anything else."""
+    if content[:8] != b"\x89PNG\r\n\x1a\n" or content[12:16] != b"IHDR":
+        raise _ApiError(400, "Bad Request: IMAGE_PROCESS_FAILED")
+    return int.from_bytes(content[16:20], "big"), int.from_bytes(content[20:24], "big")
 
 
 def _json(payload: Any) -> bytes:
