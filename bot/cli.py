@@ -93,7 +93,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     settings = load_settings()
     token = settings.telegram_bot_token.get_secret_value().strip() if settings.telegram_bot_token else ""
     if not token:
-        print(texts.TOKEN_MISSING, file=sys.stderr)
+        print(_first_start(), file=sys.stderr)
         return EXIT_UNREADABLE
     if not TOKEN_SHAPE.match(token):
         print(texts.TOKEN_MALFORMED, file=sys.stderr)
@@ -112,6 +112,17 @@ def cmd_run(args: argparse.Namespace) -> int:
         )
         return EXIT_FINDINGS
     return EXIT_OK
+
+
+def _first_start() -> str:
+    """What to do when the bot has no token yet (the README's run command ends here the first time)."""
+    env = Path.cwd() / ".env"
+    found = env.is_file()
+    return texts.TOKEN_MISSING.format(
+        env=env,
+        env_state=texts.ENV_FOUND if found else texts.ENV_MISSING,
+        env_state_en=texts.ENV_FOUND_EN if found else texts.ENV_MISSING_EN,
+    )
 
 
 def cmd_invite(args: argparse.Namespace) -> int:

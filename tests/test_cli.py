@@ -75,11 +75,22 @@ def test_render_refuses_what_it_cannot_write(tmp_path: Path) -> None:
     assert nowhere.returncode == 1 and "无法写入" in nowhere.stderr and "Traceback" not in nowhere.stderr
 
 
-def test_run_without_a_usable_token_says_so_in_one_line(tmp_path: Path) -> None:
+def test_the_first_start_without_a_token_says_what_to_do_next(tmp_path: Path) -> None:
+    """The README's run command ends here until the token is set: the next steps, in Chinese and English,
+    naming the .env file the bot reads; no traceback."""
     missing = nianbao("run", cwd=tmp_path)
-    assert (
-        missing.returncode == 2 and missing.stderr.strip().count("\n") == 0 and "TELEGRAM_BOT_TOKEN" in missing.stderr
-    )
+    assert missing.returncode == 2 and "Traceback" not in missing.stderr
+    env = str(tmp_path / ".env")
+    assert f"把这一行写入 {env}：TELEGRAM_BOT_TOKEN=令牌" in missing.stderr
+    assert "@BotFather" in missing.stderr and "再次运行 nianbao run" in missing.stderr
+    assert "cp .env.example .env" in missing.stderr  # there is no .env yet
+    assert "TELEGRAM_BOT_TOKEN is not set" in missing.stderr and f"Put this line into {env}" in missing.stderr
+    (tmp_path / ".env").write_text("TELEGRAM_BOT_TOKEN=\n", encoding="utf-8")  # as copied from .env.example
+    empty = nianbao("run", cwd=tmp_path)
+    assert empty.returncode == 2 and "该文件已存在" in empty.stderr and "the file exists" in empty.stderr
+
+
+def test_run_without_a_usable_token_says_so_in_one_line(tmp_path: Path) -> None:
     malformed = nianbao("run", cwd=tmp_path, env={"TELEGRAM_BOT_TOKEN": "not a token"})
     assert malformed.returncode == 2 and "格式不正确" in malformed.stderr
     with FakeBotApi() as server:
