@@ -37,6 +37,10 @@ class Verb(StrEnum):
     KEEP = "k"  # keep a colleague's answer given meanwhile; argument: the question
     OVERWRITE = "o"  # replace it with the member's own
     ANSWER_FOR = "a"  # the answer held was for this question (when the member may have seen either of two)
+    # The supervising office's buttons (admins only; bot/chat/supervision.py).
+    INVITE_LEVEL = "il"  # a new agency is a 部门 or a 政府; argument: <pending invite id>-<level>
+    LEVEL = "lv"  # switch a renamed agency's level; argument: <agency id>-<level>
+    REMOVE = "rm"  # confirm a removal; argument: <agency id>-<members counted when asked>
 
 
 MAX_DATA = 64  # bytes: Telegram's limit on callback data
@@ -59,7 +63,11 @@ ARGUMENTS: dict[Verb, re.Pattern[str]] = {
     Verb.SNOOZE: re.compile(r"[1-9][0-9]{0,17}-[0-9]{4}"),  # <agency id>-<year>
     Verb.IMPORT_CONFIRM: POSITIVE,  # the pending import's id
     Verb.IMPORT_CANCEL: POSITIVE,
+    Verb.INVITE_LEVEL: re.compile(r"[1-9][0-9]{0,17}-(department|government)"),
+    Verb.LEVEL: re.compile(r"[1-9][0-9]{0,17}-(department|government)"),
+    Verb.REMOVE: re.compile(r"[1-9][0-9]{0,17}-[0-9]{1,9}"),
 }
+ADMIN_VERBS = (Verb.INVITE_LEVEL, Verb.LEVEL, Verb.REMOVE)
 
 
 @dataclass(frozen=True)
