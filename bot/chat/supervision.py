@@ -207,11 +207,7 @@ class Office:
         month, day = self.walk.deadlines[level]
         return template.format(level=texts.LEVEL_NAMES[level], month=month, day=day)
 
-    def _level_button(self, pending_id: int, level: Level) -> tuple[str, str]:
-        data = Action(Verb.INVITE_LEVEL, f"{pending_id}-{level.value}").encode()
-        return self._level_label(texts.BUTTON_INVITE_LEVEL, level), data
-
-    def _invited(self, session: Session, agency: Agency, turn: Turn, bot_username: str, *said: str) -> Reply:
+    def _invited(self, session: Session, agency: Agency, turn: Turn, bot_username: str) -> Reply:
         expires_at = self.walk.now() + self.walk.invite_ttl
         code = repo.stage_invite(session=session, agency=agency, created_by=turn.user_id, expires_at=expires_at)
         created = texts.INVITE_CREATED.format(
@@ -221,7 +217,7 @@ class Office:
             link=f"https://t.me/{bot_username}?start={code}",
             code=code,
         )
-        return Reply([*(Screen(line) for line in said), Screen(created)])
+        return Reply([Screen(created)])
 
     def invite(self, turn: Turn, name: str, bot_username: str) -> Reply:
         """/invite 机构名称: a new link for a known agency; for a new one, first the question 部门 or 政府
@@ -233,8 +229,16 @@ class Office:
                 return self._invited(session, agency, turn, bot_username)
             now = self.walk.now()
             pending = repo.stage_pending_invite(session=session, name=name, created_by=turn.user_id, now=now)
-            buttons: Buttons = [[self._level_button(pending.id, level) for level in Level]]  # type: ignore[arg-type]
-            return Reply([Screen(texts.INVITE_LEVEL_ASK.format(agency=name), buttons)])
+            choices: Buttons = [
+                [
+                    (
+                        self._level_label(texts.BUTTON_INVITE_LEVEL, level),
+                        Action(Verb.INVITE_LEVEL, f"{pending.id}-{level}").encode(),
+                    )
+                    for level in Level
+                ]
+            ]
+            return Reply([Screen(texts.INVITE_LEVEL_ASK.format(agency=name), choices)])
 
         return self._respond(turn, body)
 
