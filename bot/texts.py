@@ -426,6 +426,7 @@ ADMIN_HELP = (
 )
 ADMIN_GREETING = "您好，{name}！您是政府信息公开工作主管部门的管理员。\n" + ADMIN_HELP
 ADMIN_NOTE = "您是管理员：发送 /help 可查看管理员命令。"
+ADMIN_NOT_MEMBER = "您是管理员，但不是任何机构的填报人员，没有需要填写的报告。发送 /help 可查看管理员命令。"
 INVITE_LEVEL_ASK = "“{agency}”是新机构。请选择它是部门还是政府（决定报送截止日期），选择后即生成邀请链接："
 BUTTON_INVITE_LEVEL = "{level}（次年{month}月{day}日前报送）"
 INVITE_LEVEL_GONE = "这个邀请已经处理过或已过期（7 天内有效）。如需邀请，请重新发送 /invite 机构名称。"

@@ -101,9 +101,10 @@ def _command_text(update: Update) -> str:
 
 
 async def _answer(context: ContextTypes.DEFAULT_TYPE, turn: Turn, reply: Reply | None) -> None:
-    """A stranger (reply None) is told how to get an invite; everything else is already stored."""
+    """A stranger (reply None) is told how to get an invite, an admin who is no member where their commands
+    are; everything else is already stored."""
     if reply is None:
-        await _say(context, turn, texts.START_STRANGER)
+        await _say(context, turn, texts.ADMIN_NOT_MEMBER if _is_admin(context, turn) else texts.START_STRANGER)
 
 
 async def _say(context: ContextTypes.DEFAULT_TYPE, turn: Turn, *lines: str) -> None:

@@ -20,6 +20,8 @@ def test_an_admin_is_greeted_with_the_admin_commands(server: FakeBotApi, bot: Bo
         greeting = await admin.wait_reply()
         assert "您好，王科长！您是政府信息公开工作主管部门的管理员" in greeting.text
         assert "/invite 机构名称" in greeting.text and "仅供受邀" not in greeting.text
+        await admin.send("/fill")  # no report of their own: not refused like a stranger either
+        await admin.expect("您是管理员，但不是任何机构的填报人员")
         await admin.send("/help")
         help_text = (await admin.expect("管理员命令")).text
         for command in ("/invite", "/agencies", "/nudge", "/rename", "/remove", "/fill"):
