@@ -8,15 +8,22 @@ import logging
 import re
 import sys
 import unicodedata
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bot import texts
+from bot.chat.clean import valid_agency_name
 from bot.config import Settings, SettingsError, load_settings
 from bot.importer.cli import add_command as add_import_command
 from bot.render import RenderError, render
 from bot.report import datafile
 from bot.report.checks import check, errors
 from bot.schema import Level, Severity
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
 
 EXIT_OK, EXIT_FINDINGS, EXIT_UNREADABLE = 0, 1, 2
 
@@ -93,7 +100,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     settings = load_settings()
     token = settings.telegram_bot_token.get_secret_value().strip() if settings.telegram_bot_token else ""
     if not token:
-        print(texts.TOKEN_MISSING, file=sys.stderr)
+        print(_first_start(), file=sys.stderr)
         return EXIT_UNREADABLE
     if not TOKEN_SHAPE.match(token):
         print(texts.TOKEN_MALFORMED, file=sys.stderr)
@@ -114,8 +121,20 @@ def cmd_run(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _first_start() -> str:
+    """What to do when the bot has no token yet (the README's run command ends here the first time)."""
+    env = Path.cwd() / ".env"
+    found = env.is_file()
+    return texts.TOKEN_MISSING.format(
+        env=env,
+        env_state=texts.ENV_FOUND if found else texts.ENV_MISSING,
+        env_state_en=texts.ENV_FOUND_EN if found else texts.ENV_MISSING_EN,
+    )
+
+
 def cmd_invite(args: argparse.Namespace) -> int:
     from bot.chat.service import Walk
+    from storage import repo
     from storage.db import make_engine, upgrade
 
     settings = load_settings()
@@ -126,16 +145,86 @@ def cmd_invite(args: argparse.Namespace) -> int:
     engine = make_engine(settings.database_url)
     upgrade(engine)
     walk = Walk(engine, timezone=settings.timezone, invite_ttl_days=settings.invite_ttl_days)
-    code, agency = walk.invite(name=name, level=Level(args.level), created_by=None)
-    username = _bot_username(settings)
-    link = f"https://t.me/{username}?start={code}" if username else f"https://t.me/<bot>?start={code}"
-    level_name = texts.LEVEL_NAMES[agency.level]
-    print(
-        texts.INVITE_CREATED.format(
-            agency=agency.name, level=level_name, days=settings.invite_ttl_days, link=link, code=code
-        )
-    )
+    with walk.session() as session:
+        known = repo.get_agency_by_name(session=session, name=name) is not None
+    if not known and args.level is None:  # as in the chat: a new agency's level is asked, never assumed
+        print(texts.CLI_INVITE_LEVEL_NEEDED.format(agency=name), file=sys.stderr)
+        return EXIT_UNREADABLE
+    level = Level(args.level or Level.DEPARTMENT)  # an existing agency keeps its own level
+    code, agency = walk.invite(name=name, level=level, created_by=None)
+    username, problem = _bot_username(settings)
+    names = {"agency": agency.name, "level": texts.LEVEL_NAMES[agency.level], "days": settings.invite_ttl_days}
+    if username:
+        print(texts.INVITE_CREATED.format(link=f"https://t.me/{username}?start={code}", code=code, **names))
+    else:
+        print(texts.CLI_INVITE_NO_LINK.format(problem=problem, code=code, **names))
     return EXIT_OK
+
+
+@contextmanager
+def _office(settings: Settings) -> Iterator[tuple[Session, dict[Level, tuple[int, int]]]]:
+    """A session on the bot's database (brought up to date) and the configured deadlines."""
+    from sqlmodel import Session
+
+    from storage.db import make_engine, upgrade
+
+    engine = make_engine(settings.database_url)
+    upgrade(engine)
+    schedule = settings.schedule()
+    deadlines = {Level.DEPARTMENT: schedule.deadline_department, Level.GOVERNMENT: schedule.deadline_government}
+    try:
+        with Session(engine, expire_on_commit=False) as session:
+            yield session, deadlines
+    finally:
+        engine.dispose()
+
+
+def _outcome(session: Session, done: bool, said: str) -> int:
+    """Commit and print what was done, or print why nothing was (exit 1)."""
+    if not done:
+        print(said, file=sys.stderr)
+        return EXIT_FINDINGS
+    session.commit()
+    print(said)
+    return EXIT_OK
+
+
+def cmd_agency_rename(args: argparse.Namespace) -> int:
+    from bot.chat.supervision import rename_agency
+
+    new = args.new.strip()
+    if not valid_agency_name(new):
+        print(texts.INVITE_NAME_INVALID, file=sys.stderr)
+        return EXIT_UNREADABLE
+    with _office(load_settings()) as (session, _):
+        agency, said = rename_agency(session, old=args.old.strip(), new=new)
+        return _outcome(session, agency is not None, said)
+
+
+def cmd_agency_level(args: argparse.Namespace) -> int:
+    from bot.chat.supervision import change_level
+    from storage import repo
+
+    with _office(load_settings()) as (session, deadlines):
+        agency = repo.get_agency_by_name(session=session, name=args.name.strip())
+        if agency is None:
+            return _outcome(session, False, texts.AGENCY_UNKNOWN.format(agency=args.name.strip()))
+        return _outcome(session, *change_level(session, agency, Level(args.level), deadlines))
+
+
+def cmd_agency_remove(args: argparse.Namespace) -> int:
+    from bot.chat.supervision import removal
+    from storage import repo
+
+    with _office(load_settings()) as (session, _):
+        agency, refused, members = removal(session, args.name.strip())
+        if refused or agency is None:
+            return _outcome(session, False, refused or "")
+        if members and not args.yes:
+            return _outcome(session, False, texts.CLI_REMOVE_CONFIRM.format(agency=agency.name, count=members))
+        said = texts.REMOVED.format(agency=agency.name)
+        repo.stage_remove_agency(session=session, agency=agency)
+        return _outcome(session, True, said)
 
 
 def cmd_status(args: argparse.Namespace) -> int:
@@ -159,28 +248,27 @@ def _width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
-def _bot_username(settings: Settings) -> str | None:
-    """The bot's @username for the deep link, asked of the Bot API; None when it cannot be reached."""
-    import asyncio
-
+def _bot_username(settings: Settings) -> tuple[str | None, str]:
+    """The bot's @username for the deep link, asked of the Bot API (getMe, at the configured API root); or
+    None and why it could not be had."""
     from telegram import Bot
-    from telegram.error import TelegramError
+    from telegram.error import InvalidToken, TelegramError
 
-    if not settings.telegram_bot_token:
-        return None
-    token = settings.telegram_bot_token.get_secret_value()
+    token = settings.telegram_bot_token.get_secret_value().strip() if settings.telegram_bot_token else ""
+    if not token:
+        return None, texts.CLI_INVITE_NO_TOKEN
+    root = settings.telegram_api_url
 
-    async def ask() -> str | None:
-        bot = Bot(
-            token, base_url=f"{settings.telegram_api_url}/bot", base_file_url=f"{settings.telegram_api_url}/file/bot"
-        )
-        async with bot:
+    async def ask() -> str:
+        async with Bot(token, base_url=f"{root}/bot", base_file_url=f"{root}/file/bot") as bot:
             return bot.username
 
     try:
-        return asyncio.run(ask())
+        return asyncio.run(ask()), ""
+    except InvalidToken:
+        return None, texts.CLI_INVITE_TOKEN_REJECTED
     except (TelegramError, OSError):
-        return None
+        return None, texts.CLI_INVITE_UNREACHABLE.format(url=root)
 
 
 def parser() -> argparse.ArgumentParser:
@@ -205,9 +293,23 @@ def parser() -> argparse.ArgumentParser:
     p = commands.add_parser("status", help=texts.CLI_STATUS_HELP)
     p.set_defaults(handler=cmd_status)
 
+    agency = commands.add_parser("agency", help=texts.CLI_AGENCY_HELP).add_subparsers(dest="action", required=True)
+    p = agency.add_parser("rename", help=texts.CLI_RENAME_HELP)
+    p.add_argument("old", help=texts.CLI_OLD_NAME_HELP)
+    p.add_argument("new", help=texts.CLI_NEW_NAME_HELP)
+    p.set_defaults(handler=cmd_agency_rename)
+    p = agency.add_parser("level", help=texts.CLI_SET_LEVEL_HELP)
+    p.add_argument("name", help=texts.CLI_INVITE_NAME_HELP)
+    p.add_argument("level", choices=[level.value for level in Level])
+    p.set_defaults(handler=cmd_agency_level)
+    p = agency.add_parser("remove", help=texts.CLI_REMOVE_HELP)
+    p.add_argument("name", help=texts.CLI_INVITE_NAME_HELP)
+    p.add_argument("--yes", action="store_true", help=texts.CLI_REMOVE_YES_HELP)
+    p.set_defaults(handler=cmd_agency_remove)
+
     p = commands.add_parser("invite", help=texts.CLI_INVITE_HELP)
     p.add_argument("name", help=texts.CLI_INVITE_NAME_HELP)
-    p.add_argument("--level", choices=[level.value for level in Level], default=Level.DEPARTMENT.value)
+    p.add_argument("--level", choices=[level.value for level in Level], help=texts.CLI_LEVEL_HELP)
     p.set_defaults(handler=cmd_invite)
     return root
 

@@ -262,6 +262,8 @@ ADMIN_COMMANDS = {
     "invite": "邀请机构（管理员）",
     "agencies": "各机构填报情况（管理员）",
     "nudge": "立即提醒某机构（管理员）",
+    "rename": "更正机构名称（管理员）",
+    "remove": "删除误建的机构（管理员）",
 }
 HELP = (
     "年报助手帮您填写《政府信息公开工作年度报告》：\n"
@@ -274,7 +276,23 @@ HELP = (
     "发送上年已发布的报告文件（Word、网页或复制的文字），可导入上年数字和正文。\n"
     "数字可以用空格、逗号或顿号隔开，也可以写中文数字，例如“三 十二 0”。"
 )
-TOKEN_MISSING = "未设置 TELEGRAM_BOT_TOKEN。请在 .env 中填写从 @BotFather 获得的机器人令牌。"
+TOKEN_MISSING = (
+    "还差一步：没有设置机器人令牌 TELEGRAM_BOT_TOKEN，机器人未启动。\n"
+    "1. 在 Telegram 中打开 @BotFather，发送 /newbot 并按提示起名，它会回复形如 123456789:AA… 的令牌；\n"
+    "2. 把这一行写入 {env}：TELEGRAM_BOT_TOKEN=令牌\n"
+    "   （{env_state}；.env 从启动 nianbao 的目录读取，也可以改为设置同名环境变量）\n"
+    "3. 再次运行 nianbao run。\n"
+    "\n"
+    "One step left: TELEGRAM_BOT_TOKEN is not set, so the bot did not start.\n"
+    "1. In Telegram, open @BotFather, send /newbot and follow it: it answers with a token like 123456789:AA…\n"
+    "2. Put this line into {env}: TELEGRAM_BOT_TOKEN=<token>\n"
+    "   ({env_state_en}; .env is read from the directory you start nianbao in, an environment variable works too)\n"
+    "3. Run nianbao run again."
+)
+ENV_FOUND = "该文件已存在，填写其中 TELEGRAM_BOT_TOKEN= 这一行即可"
+ENV_FOUND_EN = "the file exists: fill in its TELEGRAM_BOT_TOKEN= line"
+ENV_MISSING = "该文件还不存在，可先复制示例：cp .env.example .env"
+ENV_MISSING_EN = "the file does not exist yet: copy the example first, cp .env.example .env"
 SETTINGS_INVALID = "设置有误，请检查 .env 或环境变量：{problem}"
 TOKEN_MALFORMED = "TELEGRAM_BOT_TOKEN 格式不正确（应形如 123456789:AA…）。请从 @BotFather 重新复制。"
 TOKEN_REJECTED = "Telegram 拒绝了这个机器人令牌（Unauthorized）。请从 @BotFather 重新复制 TELEGRAM_BOT_TOKEN。"
@@ -487,3 +505,55 @@ BUTTON_USE_DRAFT = "使用草稿"
 BUTTON_SEE_DRAFT = "修改“{name}”"
 DRAFT_LATER = "\n\n也可以先点“跳过”：填完表三、表四后回到这一部分，可以直接使用根据表格数字生成的草稿。"
 DRAFT_DISAGREES_HERE = "⚠️ 当前内容与表格不一致：\n{findings}"
+
+# --- the supervising office: admins' greeting, help, invites of new agencies, corrections -----------
+ADMIN_HELP = (
+    "管理员命令：\n"
+    "/invite 机构名称 邀请机构的填报人员（新机构先选择部门或政府）\n"
+    "/agencies 各机构填报情况\n"
+    "/nudge 机构名称 立即提醒该机构\n"
+    "/rename 原名称 -> 新名称 更正机构名称（也可改为部门或政府）\n"
+    "/remove 机构名称 删除误建且尚无填报内容的机构"
+)
+ADMIN_GREETING = "您好，{name}！您是政府信息公开工作主管部门的管理员。\n" + ADMIN_HELP
+ADMIN_NOTE = "您是管理员：发送 /help 可查看管理员命令。"
+ADMIN_NOT_MEMBER = "您是管理员，但不是任何机构的填报人员，没有需要填写的报告。发送 /help 可查看管理员命令。"
+INVITE_LEVEL_ASK = "“{agency}”是新机构。请选择它是部门还是政府（决定报送截止日期），选择后即生成邀请链接："
+BUTTON_INVITE_LEVEL = "{level}（次年{month}月{day}日前报送）"
+INVITE_LEVEL_GONE = "这个邀请已经处理过或已过期（7 天内有效）。如需邀请，请重新发送 /invite 机构名称。"
+AGENCY_UNKNOWN = "没有名为“{agency}”的机构。发送 /agencies 可查看全部机构。"
+AGENCY_GONE = "这个机构已被删除。"
+AGENCY_FINAL = "“{agency}”已有定稿的报告，名称和类别不能再改。"
+RENAME_USAGE = "用法：/rename 原名称 -> 新名称\n名称中有空格时，也可以把新名称写在第二行。"
+RENAME_SAME = "新名称与原名称相同，“{agency}”未作改动。"
+RENAME_TAKEN = "已有名为“{agency}”的机构，不能重名。"
+RENAMED = "已将“{old}”改名为“{new}”（{level}）。已发出的邀请链接仍然有效。如类别也有误，请点下面的按钮。"
+BUTTON_LEVEL = "改为{level}（次年{month}月{day}日前报送）"
+LEVEL_CHANGED = "已将“{agency}”改为{level}，报送截止日期为次年{month}月{day}日。"
+REMOVE_USAGE = "用法：/remove 机构名称"
+REMOVE_REFUSED = "“{agency}”已有 {count} 项填报内容，不能删除，以免丢失数据。名称有误请用 /rename 更正。"
+REMOVE_CONFIRM = "确定删除“{agency}”（{level}）吗？尚未使用的邀请链接将一并失效。"
+REMOVE_CONFIRM_MEMBERS = "已有 {count} 名填报人员加入，删除后他们需要新的邀请才能继续使用。"
+BUTTON_REMOVE = "确认删除"
+REMOVE_CHANGED = "加入的填报人员有变化，请再确认一次。"
+REMOVED = "已删除“{agency}”。"
+CLI_LEVEL_HELP = "机构类别：department（部门）或 government（政府）；新机构必须指明，已有机构不必填写"
+CLI_INVITE_LEVEL_NEEDED = "“{agency}”是新机构，请用 --level department（部门）或 government（政府）指明类别。"
+CLI_INVITE_NO_LINK = (
+    "已为“{agency}”（{level}）生成邀请，{days} 天内有效，仅能使用一次。\n"
+    "未能生成邀请链接：{problem}，无法查到机器人的用户名。"
+    "请把邀请码发给对方，由对方在与机器人的对话中发送：/start {code}\n"
+    "（设置好 TELEGRAM_BOT_TOKEN 且能连接 Telegram 时，本命令会直接给出链接。）\n\n"
+    "邀请码：{code}"
+)
+CLI_INVITE_NO_TOKEN = "没有设置 TELEGRAM_BOT_TOKEN"
+CLI_INVITE_TOKEN_REJECTED = "Telegram 拒绝了机器人令牌"
+CLI_INVITE_UNREACHABLE = "无法连接 Telegram 服务器 {url}"
+CLI_AGENCY_HELP = "更正误建的机构：改名、改类别或删除"
+CLI_RENAME_HELP = "更正机构名称"
+CLI_OLD_NAME_HELP = "原名称"
+CLI_NEW_NAME_HELP = "新名称"
+CLI_SET_LEVEL_HELP = "把机构改为部门或政府（决定报送截止日期）"
+CLI_REMOVE_HELP = "删除误建且尚无填报内容的机构"
+CLI_REMOVE_YES_HELP = "机构已有填报人员加入时，确认删除"
+CLI_REMOVE_CONFIRM = "“{agency}”已有 {count} 名填报人员加入，删除后他们需要新的邀请。确认删除请加 --yes。"

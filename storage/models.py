@@ -226,3 +226,15 @@ class PendingImport(SQLModel, table=True):
     filename: str = Field(max_length=255)
     data_json: str = Field(sa_type=Text)  # the imported report as a data file
     created_at: dt.datetime = Field(default_factory=_now)
+
+
+class PendingInvite(SQLModel, table=True):
+    """An admin's /invite of a new agency, waiting for the tap that says whether it is a 部门 or a 政府: the
+    agency is created only then. Its name is kept here because a button's 64 bytes cannot hold it."""
+
+    __tablename__ = "pending_invite"
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=255)
+    created_by: int | None = Field(default=None, sa_type=BigInteger)
+    created_at: dt.datetime = Field(default_factory=_now)

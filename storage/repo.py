@@ -9,12 +9,12 @@ int, a Decimal stays the same Decimal (digits and exponent), and an unknown cell
 import hashlib
 import json
 import secrets
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from functools import cache
 from typing import Any
 
-from sqlalchemy import String, bindparam, cast, literal_column, null, union_all
+from sqlalchemy import String, bindparam, cast, func, literal_column, null, union_all
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col, delete, select, update
@@ -28,6 +28,7 @@ from storage.models import (
     Member,
     MemberRole,
     PendingImport,
+    PendingInvite,
     ProseDraft,
     ReminderLog,
     ReportEvent,
@@ -489,3 +490,66 @@ def take_pending_import(*, session: Session, member: Member, pending_id: int) ->
         return None
     session.delete(pending)
     return pending
+
+
+# --- the supervising office: invites of new agencies, and agencies created by mistake ---------------
+PENDING_INVITE_KEPT = timedelta(days=7)
+
+
+def stage_invite(*, session: Session, agency: Agency, created_by: int | None, expires_at: datetime) -> str:
+    """A new single-use code in the open transaction, for a caller that commits it with its reply."""
+    code = secrets.token_urlsafe(16)
+    session.add(Invite(code_hash=_hash(code), agency_id=agency.id, created_by=created_by, expires_at=expires_at))
+    return code
+
+
+def stage_pending_invite(*, session: Session, name: str, created_by: int | None, now: datetime) -> PendingInvite:
+    """An invite of a new agency waiting for its level to be chosen; those never chosen in a week are dropped."""
+    session.connection().execute(delete(PendingInvite).where(col(PendingInvite.created_at) < now - PENDING_INVITE_KEPT))
+    pending = PendingInvite(name=name[:255], created_by=created_by, created_at=now)
+    session.add(pending)
+    session.flush()
+    return pending
+
+
+def take_pending_invite(*, session: Session, pending_id: int) -> PendingInvite | None:
+    """The pending invite, removed in the open transaction (a second tap finds nothing)."""
+    pending = session.get(PendingInvite, pending_id)
+    if pending is not None:
+        session.delete(pending)
+    return pending
+
+
+def agency_content(*, session: Session, agency: Agency) -> int:
+    """How many answers and prose drafts the agency's reports hold, every year counted."""
+    reports = select(ReportRow.id).where(ReportRow.agency_id == agency.id)
+    answers = select(func.count()).select_from(Answer).where(col(Answer.report_id).in_(reports))
+    drafts = select(func.count()).select_from(ProseDraft).where(col(ProseDraft.report_id).in_(reports))
+    return session.exec(answers).one() + session.exec(drafts).one()
+
+
+def has_final_report(*, session: Session, agency: Agency) -> bool:
+    query = select(ReportRow.id).where(ReportRow.agency_id == agency.id, ReportRow.status == ReportStatus.FINAL)
+    return session.exec(query).first() is not None
+
+
+def stage_remove_agency(*, session: Session, agency: Agency) -> None:
+    """Delete an agency that holds no answers, with its members, invites, empty reports and their records,
+    in the open transaction. ValueError if it holds an answer: answers are never deleted here."""
+    if agency_content(session=session, agency=agency):
+        raise ValueError(f"{agency.name} holds answers")
+    reports = select(ReportRow.id).where(ReportRow.agency_id == agency.id)
+    members = select(Member.id).where(Member.agency_id == agency.id)
+    for statement in (
+        delete(Skip).where(col(Skip.report_id).in_(reports)),
+        delete(ReportEvent).where(col(ReportEvent.report_id).in_(reports)),
+        delete(ReminderLog).where(col(ReminderLog.report_id).in_(reports)),
+        # Reminders of a report not created yet carry the agency in their key only ("a12y2026:kickoff").
+        delete(ReminderLog).where(col(ReminderLog.slot).startswith(f"a{agency.id}y")),
+        delete(PendingImport).where(col(PendingImport.member_id).in_(members)),
+        delete(Member).where(col(Member.agency_id) == agency.id),
+        delete(Invite).where(col(Invite.agency_id) == agency.id),
+        delete(ReportRow).where(col(ReportRow.agency_id) == agency.id),
+        delete(Agency).where(col(Agency.id) == agency.id),
+    ):
+        session.connection().execute(statement)

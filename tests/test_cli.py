@@ -13,7 +13,9 @@ from pathlib import Path
 import docx
 import pytest
 
+from bot.chat.service import Walk
 from bot.cli import RedactToken
+from storage.db import make_engine
 from tests.conftest import ROOT, SEED_JSON
 from tests.support import FakeBotApi
 
@@ -75,11 +77,22 @@ def test_render_refuses_what_it_cannot_write(tmp_path: Path) -> None:
     assert nowhere.returncode == 1 and "无法写入" in nowhere.stderr and "Traceback" not in nowhere.stderr
 
 
-def test_run_without_a_usable_token_says_so_in_one_line(tmp_path: Path) -> None:
+def test_the_first_start_without_a_token_says_what_to_do_next(tmp_path: Path) -> None:
+    """The README's run command ends here until the token is set: the next steps, in Chinese and English,
+    naming the .env file the bot reads; no traceback."""
     missing = nianbao("run", cwd=tmp_path)
-    assert (
-        missing.returncode == 2 and missing.stderr.strip().count("\n") == 0 and "TELEGRAM_BOT_TOKEN" in missing.stderr
-    )
+    assert missing.returncode == 2 and "Traceback" not in missing.stderr
+    env = str(tmp_path / ".env")
+    assert f"把这一行写入 {env}：TELEGRAM_BOT_TOKEN=令牌" in missing.stderr
+    assert "@BotFather" in missing.stderr and "再次运行 nianbao run" in missing.stderr
+    assert "cp .env.example .env" in missing.stderr  # there is no .env yet
+    assert "TELEGRAM_BOT_TOKEN is not set" in missing.stderr and f"Put this line into {env}" in missing.stderr
+    (tmp_path / ".env").write_text("TELEGRAM_BOT_TOKEN=\n", encoding="utf-8")  # as copied from .env.example
+    empty = nianbao("run", cwd=tmp_path)
+    assert empty.returncode == 2 and "该文件已存在" in empty.stderr and "the file exists" in empty.stderr
+
+
+def test_run_without_a_usable_token_says_so_in_one_line(tmp_path: Path) -> None:
     malformed = nianbao("run", cwd=tmp_path, env={"TELEGRAM_BOT_TOKEN": "not a token"})
     assert malformed.returncode == 2 and "格式不正确" in malformed.stderr
     with FakeBotApi() as server:
@@ -112,18 +125,65 @@ def test_a_malformed_setting_is_named_in_one_line(tmp_path: Path, setting: str, 
 
 
 def test_invite_from_the_command_line(tmp_path: Path) -> None:
+    database = {"DATABASE_URL": f"sqlite:///{tmp_path}/n.db"}
     with FakeBotApi() as server:
-        env = {
-            "TELEGRAM_BOT_TOKEN": server.token,
-            "TELEGRAM_API_URL": server.root,
-            "DATABASE_URL": f"sqlite:///{tmp_path}/n.db",
-        }
+        env = {"TELEGRAM_BOT_TOKEN": server.token, "TELEGRAM_API_URL": server.root, **database}
         result = nianbao("invite", "东宁市民政局", "--level", "government", cwd=tmp_path, env=env)
+        again = nianbao("invite", "东宁市民政局", cwd=tmp_path, env=env)  # known: its level is its own
+        assert [call.method for call in server.calls()] == ["getMe", "getMe"]  # asked of the configured API
     assert result.returncode == 0, result.stderr
     assert "已为“东宁市民政局”（政府）生成邀请" in result.stdout
     assert "https://t.me/nianbao_test_bot?start=" in result.stdout
-    offline = nianbao("invite", "东宁市财政局", cwd=tmp_path, env={"DATABASE_URL": f"sqlite:///{tmp_path}/n.db"})
-    assert offline.returncode == 0 and "https://t.me/<bot>?start=" in offline.stdout
+    assert again.returncode == 0 and "已为“东宁市民政局”（政府）生成邀请" in again.stdout
+    new = nianbao("invite", "东宁市财政局", cwd=tmp_path, env=database)
+    assert new.returncode == 2 and "请用 --level department（部门）或 government（政府）指明类别" in new.stderr
+
+
+def test_invite_without_the_bot_prints_the_code_and_says_why_there_is_no_link(tmp_path: Path) -> None:
+    """No made-up link when the bot's username cannot be asked: the code, how to use it, and why."""
+    database = {"DATABASE_URL": f"sqlite:///{tmp_path}/n.db"}
+    no_token = nianbao("invite", "东宁市财政局", "--level", "department", cwd=tmp_path, env=database)
+    assert no_token.returncode == 0, no_token.stderr
+    code = no_token.stdout.rsplit("邀请码：", 1)[1].strip()
+    assert "https://" not in no_token.stdout and "<bot>" not in no_token.stdout
+    assert "未能生成邀请链接：没有设置 TELEGRAM_BOT_TOKEN" in no_token.stdout
+    assert f"发送：/start {code}" in no_token.stdout
+    token = "123456789:" + "A" * 35
+    with FakeBotApi() as server:
+        rejected = nianbao(
+            "invite",
+            "东宁市财政局",
+            cwd=tmp_path,
+            env={"TELEGRAM_BOT_TOKEN": token, "TELEGRAM_API_URL": server.root, **database},
+        )
+        root = server.root
+    assert rejected.returncode == 0 and "Telegram 拒绝了机器人令牌" in rejected.stdout and token not in rejected.stdout
+    down = nianbao(  # the fake server has stopped: nothing listens there any more
+        "invite", "东宁市财政局", cwd=tmp_path, env={"TELEGRAM_BOT_TOKEN": token, "TELEGRAM_API_URL": root, **database}
+    )
+    assert down.returncode == 0 and f"无法连接 Telegram 服务器 {root}" in down.stdout
+    assert "https://t.me/" not in rejected.stdout + down.stdout
+
+
+def test_an_agency_created_by_mistake_is_corrected_from_the_command_line(tmp_path: Path) -> None:
+    database = {"DATABASE_URL": f"sqlite:///{tmp_path}/n.db"}
+    assert nianbao("invite", "某某管委会政府", "--level", "department", cwd=tmp_path, env=database).returncode == 0
+    renamed = nianbao("agency", "rename", "某某管委会政府", "某某管委会", cwd=tmp_path, env=database)
+    assert renamed.returncode == 0 and "已将“某某管委会政府”改名为“某某管委会”（部门）" in renamed.stdout
+    level = nianbao("agency", "level", "某某管委会", "government", cwd=tmp_path, env=database)
+    assert level.returncode == 0 and "已将“某某管委会”改为政府，报送截止日期为次年3月31日" in level.stdout
+    unknown = nianbao("agency", "remove", "某某管委会政府", cwd=tmp_path, env=database)
+    assert unknown.returncode == 1 and "没有名为“某某管委会政府”的机构" in unknown.stderr
+    code = nianbao("invite", "某某管委会", cwd=tmp_path, env=database).stdout.rsplit("邀请码：", 1)[1].strip()
+    engine = make_engine(database["DATABASE_URL"])
+    assert Walk(engine).join(code=code, user_id=1001, display_name="小李").startswith("您好")
+    engine.dispose()
+    asked = nianbao("agency", "remove", "某某管委会", cwd=tmp_path, env=database)
+    assert asked.returncode == 1 and "已有 1 名填报人员加入" in asked.stderr and "--yes" in asked.stderr
+    removed = nianbao("agency", "remove", "某某管委会", "--yes", cwd=tmp_path, env=database)
+    assert removed.returncode == 0 and "已删除“某某管委会”" in removed.stdout
+    again = nianbao("invite", "某某管委会", cwd=tmp_path, env=database)
+    assert again.returncode == 2 and "是新机构" in again.stderr  # gone: a new invite asks its level again
 
 
 def test_the_token_is_redacted_from_every_log_record() -> None:

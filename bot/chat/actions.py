@@ -41,6 +41,10 @@ class Verb(StrEnum):
     FULL_TEXT = "ft"  # show a prose part's whole stored text, to copy and change
     FINALIZE = "fz"  # make the report final; argument: the date it prints, YYYYMMDD
     USE_DRAFT = "ud"  # take the text written from the tables for this prose part
+    # The supervising office's buttons (admins only; bot/chat/supervision.py).
+    INVITE_LEVEL = "il"  # a new agency is a 部门 or a 政府; argument: <pending invite id>-<level>
+    LEVEL = "lv"  # switch a renamed agency's level; argument: <agency id>-<level>
+    REMOVE = "rm"  # confirm a removal; argument: <agency id>-<members counted when asked>
 
 
 MAX_DATA = 64  # bytes: Telegram's limit on callback data
@@ -64,7 +68,11 @@ ARGUMENTS: dict[Verb, re.Pattern[str]] = {
     Verb.FINALIZE: re.compile(r"20[0-9]{2}[01][0-9][0-3][0-9]"),
     Verb.IMPORT_CONFIRM: POSITIVE,  # the pending import's id
     Verb.IMPORT_CANCEL: POSITIVE,
+    Verb.INVITE_LEVEL: re.compile(r"[1-9][0-9]{0,17}-(department|government)"),
+    Verb.LEVEL: re.compile(r"[1-9][0-9]{0,17}-(department|government)"),
+    Verb.REMOVE: re.compile(r"[1-9][0-9]{0,17}-[0-9]{1,9}"),
 }
+ADMIN_VERBS = (Verb.INVITE_LEVEL, Verb.LEVEL, Verb.REMOVE)
 
 
 @dataclass(frozen=True)

@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import gc
-import logging
 from collections.abc import Callable
 from datetime import datetime
 
-from telegram import BotCommand, BotCommandScopeChat
-from telegram.error import TelegramError
+from telegram import BotCommand
 from telegram.ext import (
     Application,
     CallbackQueryHandler,
@@ -21,8 +19,10 @@ from telegram.request import BaseRequest
 
 from bot import texts
 from bot.chat import handlers, jobs
+from bot.chat.actions import ADMIN_VERBS, decode
 from bot.chat.reminders import Reminders
 from bot.chat.service import Walk
+from bot.chat.supervision import Office
 from bot.config import Settings
 from bot.delivery.database import Database
 from bot.delivery.inbox import Inbox
@@ -33,7 +33,6 @@ from bot.reminders.pacing import Pacer
 from bot.schema import Level
 from storage.db import make_engine, upgrade
 
-log = logging.getLogger(__name__)
 DOCUMENTS_AT_ONCE = 2  # reports rendered at the same time (LibreOffice takes a core each)
 
 
@@ -49,16 +48,18 @@ async def _post_init(app: Application) -> None:
 
 
 async def _register_commands(app: Application) -> None:
-    """The command menu: everyone sees the walk's commands; admins also see /invite."""
-    common = [BotCommand(name, text) for name, text in texts.COMMANDS.items()]
-    await app.bot.set_my_commands(common)
+    """The command menu: everyone sees the walk's commands; admins also see theirs (an admin who has not
+    opened the bot yet gets them at their /start)."""
+    await app.bot.set_my_commands([BotCommand(name, text) for name, text in texts.COMMANDS.items()])
     settings: Settings = app.bot_data["settings"]
-    admin = common + [BotCommand(name, text) for name, text in texts.ADMIN_COMMANDS.items()]
     for admin_id in settings.bot_admins:
-        try:
-            await app.bot.set_my_commands(admin, scope=BotCommandScopeChat(admin_id))
-        except TelegramError:  # an admin who has not opened the bot yet has no chat to scope to
-            log.info("admin %s has no chat with the bot yet; admin menu not set", admin_id)
+        await handlers.set_admin_menu(app.bot, admin_id)  # a private chat's id is its user's
+
+
+def _admin_data(data: object) -> bool:
+    """An admin's button (the supervising office's verbs); every other tap is the walk's."""
+    action = decode(data) if isinstance(data, str) else None
+    return action is not None and action.verb in ADMIN_VERBS
 
 
 def build_application(
@@ -95,6 +96,7 @@ def build_application(
     )
     app.bot_data["settings"] = settings
     app.bot_data["walk"] = walk
+    app.bot_data["office"] = Office(walk)
     app.bot_data["reminders"] = Reminders(walk, schedule, settings.bot_admins)
     app.bot_data["documents"] = asyncio.Semaphore(DOCUMENTS_AT_ONCE)
     db = Database(engine)
@@ -117,6 +119,9 @@ def build_application(
     app.add_handler(CommandHandler("invite", handlers.invite))
     app.add_handler(CommandHandler("agencies", handlers.agencies))
     app.add_handler(CommandHandler("nudge", handlers.nudge))
+    app.add_handler(CommandHandler("rename", handlers.rename))
+    app.add_handler(CommandHandler("remove", handlers.remove))
+    app.add_handler(CallbackQueryHandler(handlers.admin_button, pattern=_admin_data))
     app.add_handler(CallbackQueryHandler(handlers.button))
     app.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, handlers.text_answer))
     app.add_handler(MessageHandler(filters.Document.ALL, handlers.document_upload))

@@ -17,7 +17,7 @@ import tempfile
 from io import BytesIO
 from pathlib import Path
 
-from telegram import Bot, CallbackQuery, Message, Update
+from telegram import Bot, BotCommand, BotCommandScopeChat, CallbackQuery, Message, Update
 from telegram.constants import ChatAction
 from telegram.error import BadRequest, TelegramError
 from telegram.ext import Application, ContextTypes
@@ -29,7 +29,7 @@ from bot.chat.clean import clean_text, valid_agency_name
 from bot.chat.reminders import Reminders
 from bot.chat.screens import Reply, Screen
 from bot.chat.service import Walk, report_filename
-from bot.chat.supervision import overview, overview_text
+from bot.chat.supervision import Office, overview, overview_text, rename_names
 from bot.chat.uploads import UploadError, accepted, read_upload, report_kind
 from bot.config import Settings
 from bot.delivery.database import Database
@@ -42,7 +42,6 @@ from bot.render.pdf import render_pdf
 from bot.render.picture import NoCjkFont, table_pictures
 from bot.render.text import render_html
 from bot.report.model import Report
-from bot.schema import Level
 from storage.models import OutboxMessage
 
 log = logging.getLogger(__name__)
@@ -62,6 +61,14 @@ def _reminders(context: ContextTypes.DEFAULT_TYPE) -> Reminders:
 
 def _settings(context: ContextTypes.DEFAULT_TYPE) -> Settings:
     return context.application.bot_data["settings"]
+
+
+def _office(context: ContextTypes.DEFAULT_TYPE) -> Office:
+    return context.application.bot_data["office"]
+
+
+def _is_admin(context: ContextTypes.DEFAULT_TYPE, turn: Turn) -> bool:
+    return turn.user_id in _settings(context).bot_admins
 
 
 def _turn(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Turn:
@@ -89,10 +96,18 @@ def _args(context: ContextTypes.DEFAULT_TYPE) -> list[str]:
     return [clean_text(arg) for arg in context.args or []]
 
 
+def _command_text(update: Update) -> str:
+    """What follows the command, line breaks kept (names may contain spaces)."""
+    message = update.effective_message
+    parts = clean_text(message.text or "").split(maxsplit=1) if message else []
+    return parts[1] if len(parts) > 1 else ""
+
+
 async def _answer(context: ContextTypes.DEFAULT_TYPE, turn: Turn, reply: Reply | None) -> None:
-    """A stranger (reply None) is told how to get an invite; everything else is already stored."""
+    """A stranger (reply None) is told how to get an invite, an admin who is no member where their commands
+    are; everything else is already stored."""
     if reply is None:
-        await _say(context, turn, texts.START_STRANGER)
+        await _say(context, turn, texts.ADMIN_NOT_MEMBER if _is_admin(context, turn) else texts.START_STRANGER)
 
 
 async def _say(context: ContextTypes.DEFAULT_TYPE, turn: Turn, *lines: str) -> None:
@@ -102,12 +117,20 @@ async def _say(context: ContextTypes.DEFAULT_TYPE, turn: Turn, *lines: str) -> N
 
 
 async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """/start [code]: join an agency with an invite, or greet a member and show where they stand."""
+    """/start [code]: join an agency with an invite, or greet a member and show where they stand; an admin
+    is greeted with their commands (and gets their command menu, now that their chat exists)."""
     turn, name = _turn(update, context), _name(update)
     args = _args(context)
     code = args[0][:64] if args else None
-    reply = await _db(context).call(lambda: _walk(context).start(turn, display_name=name, code=code))
-    await _answer(context, turn, reply)
+    admin = _is_admin(context, turn)
+    note = texts.ADMIN_NOTE if admin else None
+    reply = await _db(context).call(lambda: _walk(context).start(turn, display_name=name, code=code, note=note))
+    if reply is None and admin:
+        await _say(context, turn, texts.ADMIN_GREETING.format(name=name))
+    else:
+        await _answer(context, turn, reply)
+    if admin and turn.chat_id is not None:
+        context.application.create_task(set_admin_menu(context.bot, turn.chat_id), update)
     if code:
         jobs.joined(context.application, turn.user_id)  # their reminders count from now on
 
@@ -159,47 +182,38 @@ async def import_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
 
 
 async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """/help: what the bot does and how to answer."""
-    await _say(context, _turn(update, context), texts.HELP)
+    """/help: what the bot does and how to answer; an admin's also lists the admin commands."""
+    turn = _turn(update, context)
+    await _say(context, turn, texts.HELP, *([texts.ADMIN_HELP] if _is_admin(context, turn) else []))
+
+
+async def _refused(context: ContextTypes.DEFAULT_TYPE, turn: Turn) -> bool:
+    """True (and the user told so) unless the user is an admin."""
+    if _is_admin(context, turn):
+        return False
+    await _say(context, turn, texts.ADMIN_ONLY)
+    return True
 
 
 async def invite(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """/invite 机构名称 [政府]: an admin creates an agency (if new) and a single-use invite link."""
+    """/invite 机构名称 (admins): a single-use invite link; for a new agency, 部门 or 政府 is asked first."""
     turn = _turn(update, context)
-    if turn.user_id not in _settings(context).bot_admins:
-        await _say(context, turn, texts.ADMIN_ONLY)
+    if await _refused(context, turn):
         return
-    message = update.effective_message
-    raw = clean_text(message.text or "") if message else ""
-    words = raw.split(maxsplit=1)[1] if len(raw.split(maxsplit=1)) > 1 else ""
-    if not words.strip():
+    name = _command_text(update).strip()
+    if not name:
         await _say(context, turn, texts.INVITE_USAGE)
-        return
-    level = Level.DEPARTMENT
-    if words.rstrip().endswith((" government", " 政府")):
-        level, words = Level.GOVERNMENT, words.rstrip().rsplit(maxsplit=1)[0]
-    name = words.strip()
-    if not valid_agency_name(name):
+    elif not valid_agency_name(name):
         await _say(context, turn, texts.INVITE_NAME_INVALID)
-        return
-    walk = _walk(context)
-    code, agency = await _db(context).call(lambda: walk.invite(name=name, level=level, created_by=turn.user_id))
-    link = f"https://t.me/{context.bot.username}?start={code}"
-    days = _settings(context).invite_ttl_days
-    level_name = texts.LEVEL_NAMES[agency.level]
-    jobs.changed(context.application)  # a new agency may open a new season of digests
-    await _say(
-        context,
-        turn,
-        texts.INVITE_CREATED.format(agency=agency.name, level=level_name, days=days, link=link, code=code),
-    )
+    else:
+        username = context.bot.username
+        await _db(context).call(lambda: _office(context).invite(turn, name, username))
 
 
 async def agencies(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/agencies (admins): every agency with its progress, errors and status, late ones first."""
     turn = _turn(update, context)
-    if turn.user_id not in _settings(context).bot_admins:
-        await _say(context, turn, texts.ADMIN_ONLY)
+    if await _refused(context, turn):
         return
     rows = await asyncio.to_thread(overview, _walk(context))
     await _say(context, turn, overview_text(rows))
@@ -208,8 +222,7 @@ async def agencies(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 async def nudge(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/nudge 机构名称 (admins): remind every member of that agency now."""
     turn = _turn(update, context)
-    if turn.user_id not in _settings(context).bot_admins:
-        await _say(context, turn, texts.ADMIN_ONLY)
+    if await _refused(context, turn):
         return
     name = " ".join(_args(context)).strip()
     if not name:
@@ -223,6 +236,56 @@ async def nudge(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     counts = await jobs.deliver(context.bot, reminders, deliveries)
     done = texts.NUDGE_DONE.format(agency=agency.name, count=counts["sent"]) if counts["sent"] else None
     await _say(context, turn, done or texts.NUDGE_NONE.format(agency=agency.name))
+
+
+async def rename(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/rename 原名称 -> 新名称 (admins): correct an agency's name; its level may then be switched by a tap."""
+    turn = _turn(update, context)
+    if await _refused(context, turn):
+        return
+    names = rename_names(_command_text(update))
+    if names is None:
+        await _say(context, turn, texts.RENAME_USAGE)
+    elif not valid_agency_name(names[1]):
+        await _say(context, turn, texts.INVITE_NAME_INVALID)
+    else:
+        await _db(context).call(lambda: _office(context).rename(turn, *names))
+
+
+async def remove(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/remove 机构名称 (admins): remove an agency created by mistake, after a confirming tap; never one
+    that holds answers."""
+    turn = _turn(update, context)
+    if await _refused(context, turn):
+        return
+    name = _command_text(update).strip()
+    if not name:
+        await _say(context, turn, texts.REMOVE_USAGE)
+    else:
+        await _db(context).call(lambda: _office(context).remove(turn, name))
+
+
+async def admin_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """An admin's tap: a new agency's level (then the invite link), a level switch, a removal confirmed."""
+    query = update.callback_query
+    assert query is not None
+    context.application.create_task(_stop_spinner(query), update)
+    turn = _turn(update, context)
+    if await _refused(context, turn):
+        return
+    action, username = decode(query.data), context.bot.username
+    assert action is not None  # the handler's pattern
+    await _db(context).call(lambda: _office(context).tap(turn, action, username))
+    jobs.changed(context.application)  # an agency created, moved to another deadline or removed
+
+
+async def set_admin_menu(bot: Bot, chat_id: int) -> None:
+    """An admin's command menu, in their own chat: everyone's commands and the admin commands."""
+    commands = [BotCommand(name, text) for name, text in {**texts.COMMANDS, **texts.ADMIN_COMMANDS}.items()]
+    try:
+        await bot.set_my_commands(commands, scope=BotCommandScopeChat(chat_id))
+    except TelegramError:  # an admin who has not opened the bot yet has no chat to scope to
+        log.info("admin %s has no chat with the bot yet; admin menu not set", chat_id)
 
 
 async def text_answer(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

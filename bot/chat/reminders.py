@@ -4,7 +4,8 @@ Nothing is trusted to memory. Each tick derives every member's reminder plan fro
 agency's level and report year, their own time of day), takes the latest slot due, and sends it if
 the sent-log lacks it. The log row is committed before the send, so a crash between the two loses at
 most that one reminder and never sends it twice; a time-out after the send is recorded as uncertain and
-not retried. Only the latest missed slot goes out after a downtime: the older ones are superseded.
+not retried. Only the latest missed slot goes out after a downtime: the older ones are superseded, and
+so is that one when the next slot comes later the same day.
 """
 
 from __future__ import annotations
@@ -71,7 +72,7 @@ class Reminders:
         if row is not None and row.status == ReportStatus.FINAL:
             return []
         result = []
-        screens: dict[bool, Screen] = {}  # the same text for every member; a snoozed one's says so
+        screens: dict[str, Screen] = {}  # one text per slot: members with their own time may be at another
         for member in repo.members_of(session=session, agency=agency):
             if not member.reminders_on or member.blocked_at is not None:
                 continue
@@ -79,13 +80,11 @@ class Reminders:
             key = _slot_key(agency, year, nudge) if nudge else self._member_slot(member, agency, year, now, sent)
             if key is None or key in sent:
                 continue
-            snoozed = ":snooze-" in key
-            if snoozed not in screens:
-                kind, n = (
-                    (SlotKind.BEFORE, 0) if snoozed else self._kind_now(agency.level, year, now, nudge is not None)
-                )
-                screens[snoozed] = self._message(session, agency, row, year, kind, n, now)
-            result.append(Delivery(member.telegram_user_id, row.id if row else None, key, screens[snoozed]))
+            slot = key.split(":", 1)[1]
+            if slot not in screens:
+                kind, n = self._kind_of(slot, agency.level, year, now)
+                screens[slot] = self._message(session, agency, row, year, kind, n, now)
+            result.append(Delivery(member.telegram_user_id, row.id if row else None, key, screens[slot]))
         return result
 
     def _member_slot(self, member: Member, agency: Agency, year: int, now: datetime, sent: set[str]) -> str | None:
@@ -93,7 +92,7 @@ class Reminders:
         if member.snoozed_until is not None and _aware(member.snoozed_until) > now:
             return None
         plan = self.plan(agency.level, year, member)
-        slot = plan.latest_due(now)
+        slot = plan.to_send(now)
         if slot is None:
             return None
         key = _slot_key(agency, year, slot.key)
@@ -101,12 +100,15 @@ class Reminders:
             return _slot_key(agency, year, f"snooze-{_aware(member.snoozed_until).date().isoformat()}")
         return key
 
-    def _kind_now(self, level: Level, year: int, now: datetime, nudge: bool) -> tuple[SlotKind, int]:
-        plan = self.plan(level, year)
-        slot = plan.latest_due(now)
-        if nudge or slot is None:
-            return (SlotKind.OVERDUE if now.date() > plan.deadline else SlotKind.BEFORE), 0
-        return slot.kind, int(slot.key.rsplit("-", 1)[1]) if slot.kind is SlotKind.BEFORE else 0
+    def _kind_of(self, slot: str, level: Level, year: int, now: datetime) -> tuple[SlotKind, int]:
+        """What the reminder of a slot key ("before-5", "snooze-2026-12-02", "nudge-77") says: a slot of the
+        plan says what it is; a snoozed or nudged one says where the report stands (n 0: no count of days)."""
+        name, _, number = slot.partition("-")
+        if name in ("kickoff", "before", "deadline", "overdue"):
+            return SlotKind(name), int(number) if name == "before" else 0
+        if name == "nudge" and now.date() > self.plan(level, year).deadline:
+            return SlotKind.OVERDUE, 0
+        return SlotKind.BEFORE, 0
 
     def _message(
         self, session: Session, agency: Agency, row: ReportRow | None, year: int, kind: SlotKind, n: int, now: datetime
@@ -142,7 +144,7 @@ class Reminders:
         today = now.date()
         reminder_day, deadline_levels = False, []
         for level, year in self._open_seasons(session):
-            slot = self.plan(level, year).latest_due(now)
+            slot = self.plan(level, year).to_send(now)
             if slot is not None and slot.due.date() == today:
                 reminder_day = True
                 if slot.kind is SlotKind.DEADLINE:

@@ -204,9 +204,10 @@ class Walk(Answers):
         year = self.report_year(session, agency)
         return texts.WELCOME.format(name=display_name, agency=agency.name, year=year, hint=texts.IMPORT_HINT)
 
-    def start(self, turn: Turn, *, display_name: str, code: str | None) -> Reply | None:
+    def start(self, turn: Turn, *, display_name: str, code: str | None, note: str | None = None) -> Reply | None:
         """/start: join with the invite, if one is given, then greet the member and show the step they stand
-        at; all in one transaction with the reply. None for a stranger without a valid invite."""
+        at; all in one transaction with the reply. ``note`` (an admin's) follows the greeting. None for a
+        stranger without a valid invite."""
         with self.session() as session:
             if not turn.claim(session):
                 return Reply(handled=False)
@@ -215,13 +216,15 @@ class Walk(Answers):
             if (found := repo.latest_membership(session=session, telegram_user_id=user_id)) is None:
                 if not said:
                     return None
-                reply = Reply(said)
+                reply = Reply(said + ([Screen(note)] if note else []))
             else:
                 member, agency = found
                 year = self.report_year(session, agency)
                 row = repo.get_or_create_report(session=session, agency=agency, year=year, commit=False)
                 if not code:
                     said.append(Screen(texts.WELCOME_BACK.format(name=display_name, agency=agency.name, year=row.year)))
+                if note:
+                    said.append(Screen(note))
                 said.append(self._screen(self._load(session, member, agency, row, turn)))
                 reply = Reply(said)
             turn.record(session, reply)

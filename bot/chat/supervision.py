@@ -1,7 +1,11 @@
-"""The supervising office's view: where every agency stands with its report."""
+"""The supervising office: where every agency stands with its report, and the admins' commands that
+invite agencies and correct an agency created by mistake (renamed, its level switched, or removed while
+it holds no answers). Each command is one transaction that also stores its reply, like the walk's."""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
@@ -9,7 +13,10 @@ from enum import StrEnum
 from sqlmodel import Session
 
 from bot import texts
+from bot.chat.actions import Action, Verb
+from bot.chat.screens import Buttons, Reply, Screen
 from bot.chat.service import Walk
+from bot.delivery.turn import Turn
 from bot.engine.questions import Progress
 from bot.report.checks import check, errors
 from bot.report.model import Report, with_totals
@@ -122,3 +129,183 @@ def overview_table(rows: list[AgencyStatus]) -> list[tuple[str, ...]]:
         for r in rows
     ]
     return [texts.STATUS_COLUMNS, *body]
+
+
+# --- the admins' commands -------------------------------------------------------------------------
+# /rename 原名称 -> 新名称: an arrow (ASCII, full-width or typed with a dash) or a line break between the names.
+RENAME_SEPARATOR = re.compile(r"\s*(?:[-－—=]*[>＞]|→|\n)\s*")
+
+
+def rename_names(text: str) -> tuple[str, str] | None:
+    """The old and the new name of ``/rename``: split at an arrow or a line break, or, for two names without
+    spaces, at the space between them; None if the text does not say both."""
+    parts = [part.strip() for part in RENAME_SEPARATOR.split(text.strip(), maxsplit=1)]
+    if len(parts) == 1:
+        parts = text.split()
+    return (parts[0], parts[1]) if len(parts) == 2 and all(parts) else None
+
+
+def rename_agency(session: Session, *, old: str, new: str) -> tuple[Agency | None, str]:
+    """Rename an agency in the open transaction; the agency (None if nothing changed) and what to say.
+    A final report was signed with the name, so an agency with one keeps it."""
+    agency = repo.get_agency_by_name(session=session, name=old)
+    if agency is None:
+        return None, texts.AGENCY_UNKNOWN.format(agency=old)
+    if new == old:
+        return None, texts.RENAME_SAME.format(agency=old)
+    if repo.get_agency_by_name(session=session, name=new) is not None:
+        return None, texts.RENAME_TAKEN.format(agency=new)
+    if repo.has_final_report(session=session, agency=agency):
+        return None, texts.AGENCY_FINAL.format(agency=old)
+    agency.name = new
+    session.add(agency)
+    session.flush()
+    return agency, texts.RENAMED.format(old=old, new=new, level=texts.LEVEL_NAMES[agency.level])
+
+
+def change_level(
+    session: Session, agency: Agency, level: Level, deadlines: dict[Level, tuple[int, int]]
+) -> tuple[bool, str]:
+    """Switch an agency between 部门 and 政府 (which moves its deadline) in the open transaction, unless a
+    report of it is final; whether it was, and what to say."""
+    if repo.has_final_report(session=session, agency=agency):
+        return False, texts.AGENCY_FINAL.format(agency=agency.name)
+    agency.level = level
+    session.add(agency)
+    month, day = deadlines[level]
+    return True, texts.LEVEL_CHANGED.format(agency=agency.name, level=texts.LEVEL_NAMES[level], month=month, day=day)
+
+
+def removal(session: Session, name: str) -> tuple[Agency | None, str | None, int]:
+    """Whether an agency may be removed: the agency, why not (None if it may) and how many members it has.
+    Answers are never removed: an agency holding any (or a draft) is refused."""
+    agency = repo.get_agency_by_name(session=session, name=name)
+    if agency is None:
+        return None, texts.AGENCY_UNKNOWN.format(agency=name), 0
+    if content := repo.agency_content(session=session, agency=agency):
+        return agency, texts.REMOVE_REFUSED.format(agency=agency.name, count=content), 0
+    return agency, None, len(repo.members_of(session=session, agency=agency))
+
+
+class Office:
+    """The admins' commands in the chat: each claims its update, changes, and stores its reply in one
+    transaction (``turn.record``), as the walk does for members. The caller checks that the user is an admin."""
+
+    def __init__(self, walk: Walk) -> None:
+        self.walk = walk
+
+    def _respond(self, turn: Turn, body: Callable[[Session], Reply]) -> Reply:
+        with self.walk.session() as session:
+            if not turn.claim(session):
+                return Reply(handled=False)
+            reply = body(session)
+            turn.record(session, reply)
+            session.commit()
+            return reply
+
+    def _level_label(self, template: str, level: Level) -> str:
+        month, day = self.walk.deadlines[level]
+        return template.format(level=texts.LEVEL_NAMES[level], month=month, day=day)
+
+    def _invited(self, session: Session, agency: Agency, turn: Turn, bot_username: str) -> Reply:
+        expires_at = self.walk.now() + self.walk.invite_ttl
+        code = repo.stage_invite(session=session, agency=agency, created_by=turn.user_id, expires_at=expires_at)
+        created = texts.INVITE_CREATED.format(
+            agency=agency.name,
+            level=texts.LEVEL_NAMES[agency.level],
+            days=self.walk.invite_ttl.days,
+            link=f"https://t.me/{bot_username}?start={code}",
+            code=code,
+        )
+        return Reply([Screen(created)])
+
+    def invite(self, turn: Turn, name: str, bot_username: str) -> Reply:
+        """/invite 机构名称: a new link for a known agency; for a new one, first the question 部门 or 政府
+        (the agency is created by the tap, from the name kept in the database meanwhile)."""
+
+        def body(session: Session) -> Reply:
+            agency = repo.get_agency_by_name(session=session, name=name)
+            if agency is not None:
+                return self._invited(session, agency, turn, bot_username)
+            now = self.walk.now()
+            pending = repo.stage_pending_invite(session=session, name=name, created_by=turn.user_id, now=now)
+            choices: Buttons = [
+                [
+                    (
+                        self._level_label(texts.BUTTON_INVITE_LEVEL, level),
+                        Action(Verb.INVITE_LEVEL, f"{pending.id}-{level}").encode(),
+                    )
+                    for level in Level
+                ]
+            ]
+            return Reply([Screen(texts.INVITE_LEVEL_ASK.format(agency=name), choices)])
+
+        return self._respond(turn, body)
+
+    def rename(self, turn: Turn, old: str, new: str) -> Reply:
+        """/rename 原名称 -> 新名称, with a button to switch the agency's level as well."""
+
+        def body(session: Session) -> Reply:
+            agency, said = rename_agency(session, old=old, new=new)
+            if agency is None:
+                return Reply([Screen(said)])
+            other = Level.GOVERNMENT if agency.level is Level.DEPARTMENT else Level.DEPARTMENT
+            switch = Action(Verb.LEVEL, f"{agency.id}-{other.value}").encode()
+            return Reply([Screen(said, [[(self._level_label(texts.BUTTON_LEVEL, other), switch)]])])
+
+        return self._respond(turn, body)
+
+    def remove(self, turn: Turn, name: str) -> Reply:
+        """/remove 机构名称: asks to confirm by tap (saying how many members lose access); refused while the
+        agency holds answers."""
+
+        def body(session: Session) -> Reply:
+            agency, refused, members = removal(session, name)
+            return Reply([Screen(refused)] if refused or agency is None else [self._confirm_removal(agency, members)])
+
+        return self._respond(turn, body)
+
+    def _confirm_removal(self, agency: Agency, members: int) -> Screen:
+        lines = [texts.REMOVE_CONFIRM.format(agency=agency.name, level=texts.LEVEL_NAMES[agency.level])]
+        if members:
+            lines.append(texts.REMOVE_CONFIRM_MEMBERS.format(count=members))
+        button = (texts.BUTTON_REMOVE, Action(Verb.REMOVE, f"{agency.id}-{members}").encode())
+        return Screen("\n".join(lines), [[button]])
+
+    def tap(self, turn: Turn, action: Action, bot_username: str) -> Reply:
+        """An admin's button: the level of a new agency, a level switch, or a removal confirmed."""
+        number, _, rest = action.arg.partition("-")
+
+        def body(session: Session) -> Reply:
+            if action.verb is Verb.INVITE_LEVEL:
+                return self._create(session, turn, int(number), Level(rest), bot_username)
+            agency = session.get(Agency, int(number))
+            if agency is None:
+                return Reply([Screen(texts.AGENCY_GONE)])
+            if action.verb is Verb.LEVEL:
+                return Reply([Screen(change_level(session, agency, Level(rest), self.walk.deadlines)[1])])
+            return self._remove(session, agency, int(rest))
+
+        return self._respond(turn, body)
+
+    def _create(self, session: Session, turn: Turn, pending_id: int, level: Level, bot_username: str) -> Reply:
+        pending = repo.take_pending_invite(session=session, pending_id=pending_id)
+        if pending is None:
+            return Reply([Screen(texts.INVITE_LEVEL_GONE)])
+        agency = repo.get_agency_by_name(session=session, name=pending.name)
+        if agency is not None:  # created meanwhile (another admin, or the command line): keep its level
+            return self._invited(session, agency, turn, bot_username)
+        agency = Agency(name=pending.name, level=level, created_at=self.walk.now())
+        session.add(agency)
+        session.flush()
+        return self._invited(session, agency, turn, bot_username)
+
+    def _remove(self, session: Session, agency: Agency, members_asked: int) -> Reply:
+        _, refused, members = removal(session, agency.name)
+        if refused:
+            return Reply([Screen(refused)])
+        if members != members_asked:  # someone joined (or left) since the question: ask again
+            return Reply([Screen(texts.REMOVE_CHANGED), self._confirm_removal(agency, members)])
+        name = agency.name
+        repo.stage_remove_agency(session=session, agency=agency)
+        return Reply([Screen(texts.REMOVED.format(agency=name))])

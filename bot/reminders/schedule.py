@@ -174,16 +174,24 @@ class ReminderPlan:
         _require_aware(after)
         return next((slot for slot in self.slots() if slot.due > after), None)
 
-    def latest_due(self, now: datetime) -> Slot | None:
-        """The last slot due at or before ``now``, or None before the first one.
+    def to_send(self, now: datetime) -> Slot | None:
+        """The one slot to send at ``now``: the last one due at or before it, or None.
 
-        This is the only slot worth sending after the bot was down: send it if the sent-log lacks it,
-        and never the older ones it supersedes.
+        After a downtime only the latest missed slot is worth sending (send it if the sent-log lacks it),
+        never the older ones it supersedes; and not even that one when the next slot comes later the same
+        day, which supersedes it in turn: a bot started at 09:29 would otherwise remind yesterday and
+        then today a minute apart.
         """
         _require_aware(now)
-        latest = None
-        for slot in itertools.takewhile(lambda slot: slot.due <= now, self.slots()):
+        latest, upcoming = None, None
+        for slot in self.slots():
+            if slot.due > now:
+                upcoming = slot
+                break
             latest = slot
+        today = now.astimezone(self.tz).date()
+        if latest is not None and upcoming is not None and latest.due.date() < today == upcoming.due.date():
+            return None
         return latest
 
     def snooze(self, now: datetime) -> datetime:

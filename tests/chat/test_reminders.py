@@ -89,6 +89,30 @@ def test_only_the_latest_missed_slot_goes_out(walk: Walk, reminders: Reminders, 
     assert "距截止还有 2 个工作日" in due[0].screen.text
 
 
+def test_started_just_before_a_reminder_the_missed_one_is_not_sent_too(
+    walk: Walk, reminders: Reminders, clock: Clock
+) -> None:
+    """Down at before-3 (27 January 2027), started at 09:29:45 on the 28th, when before-2 is due at 09:30:
+    one reminder that day, not yesterday's and then today's 15 seconds later."""
+    join(walk, "甲局", 1)
+    clock.set(2027, 1, 28, 9, 29, 45)
+    assert reminders.due(clock()) == []
+    assert reminders.next_wakeup(clock()) == datetime(2027, 1, 28, 9, 30, tzinfo=SHANGHAI)
+    clock.set(2027, 1, 28, 9, 30)
+    due = reminders.due(clock())
+    assert [d.slot for d in due if d.recipient == 1] == ["a1y2026:before-2"]
+    assert [d.slot for d in due if d.recipient == ADMIN] == ["digest:2027-01-28"]
+
+
+def test_a_member_with_an_own_time_is_told_their_own_slot(walk: Walk, reminders: Reminders, clock: Clock) -> None:
+    """At 08:00 a member reminded at 08:00 gets before-2, although the others' before-2 comes at 09:30."""
+    join(walk, "甲局", 1)
+    walk.remind(Turn(next(IDS), 1), "08:00", "09:30")
+    clock.set(2027, 1, 28, 8, 0)
+    [due] = reminders.due(clock())
+    assert due.slot == "a1y2026:before-2" and "距截止还有 2 个工作日" in due.screen.text
+
+
 def test_blocked_members_and_members_who_turned_reminders_off_are_skipped(
     walk: Walk, reminders: Reminders, clock: Clock
 ) -> None:

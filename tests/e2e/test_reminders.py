@@ -151,3 +151,28 @@ def test_a_member_who_joins_in_the_chat_is_scheduled_at_once(server: FakeBotApi,
             assert 29 * 60 <= delay <= 30 * 60 + 1  # the kickoff at 09:30
 
     run(scenario())
+
+
+def test_started_just_before_a_reminder_the_bot_sends_that_one_only(server: FakeBotApi, tmp_path: Path) -> None:
+    """Down when before-3 was due (27 January 2027), started at 09:29:45 on the 28th: the missed reminder
+    is not caught up 15 seconds before before-2 comes; each member and admin hears once that day."""
+    database = tmp_path / "nianbao.db"
+    clock = Clock(2026, 12, 1, 9, 0)
+
+    async def scenario() -> None:
+        async with running(server, database, clock) as app:
+            join(app.bot_data["walk"], MEMBER)
+        clock.at = datetime(2027, 1, 28, 9, 29, 45, tzinfo=SHANGHAI)
+        async with running(server, database, clock) as app:
+            assert messages_to(server, MEMBER) == []  # the start-up tick sent nothing
+            [job] = app.job_queue.get_jobs_by_name(jobs.JOB)  # type: ignore[union-attr]
+            delay = (job.next_t - datetime.now(job.next_t.tzinfo)).total_seconds()  # type: ignore[operator]
+            assert delay <= 15  # woken for before-2 at 09:30
+            member = ChatClient(server, user_id=MEMBER, first_name="小李", quiet=0.3)
+            clock.at = datetime(2027, 1, 28, 9, 30, tzinfo=SHANGHAI)
+            await jobs.reschedule(app)
+            await member.expect("距截止还有 2 个工作日")
+        assert len(messages_to(server, MEMBER)) == 1
+        assert len(messages_to(server, ADMIN)) == 1  # the day's digest
+
+    run(scenario())

@@ -116,6 +116,8 @@ def test_invites_work_once_and_agencies_never_see_each_other(server: FakeBotApi,
     async def conversation() -> None:
         admin = ChatClient(server, user_id=ADMIN_ID, first_name="管理员", quiet=0.25)
         await admin.send("/invite 东宁市民政局")
+        await admin.expect("请选择它是部门还是政府")
+        await admin.click("部门（次年1月31日前报送）")
         created = await admin.expect("https://t.me/nianbao_test_bot?start=")
         code = created.text.rsplit("邀请码：", 1)[1].strip()
         assert len(code) >= 22  # 128 bits, URL-safe

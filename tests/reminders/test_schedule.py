@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import itertools
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -108,13 +108,29 @@ def test_keys_are_unique_and_stable() -> None:
     assert keys[:3] == ["kickoff", "before-20", "before-10"] and keys[-1] == "overdue-93"
 
 
-def test_latest_due_is_the_one_slot_to_send_after_downtime() -> None:
+def test_the_latest_missed_slot_is_the_one_to_send_after_downtime() -> None:
     p = plan(2024, Level.DEPARTMENT)
-    assert p.latest_due(at("2024-12-02 09:29")) is None
-    assert p.latest_due(at("2024-12-02 09:30")).key == "kickoff"  # due exactly now
-    assert p.latest_due(at("2025-01-23 12:00")).key == "before-5"
-    assert p.latest_due(at("2025-02-12 08:00")).key == "overdue-3"  # down since January: only the latest
-    assert p.latest_due(datetime(2025, 1, 27, 1, 30, tzinfo=ZoneInfo("UTC"))).key == "deadline"  # 09:30 in Shanghai
+    assert p.to_send(at("2024-12-02 09:29")) is None
+    assert p.to_send(at("2024-12-02 09:30")).key == "kickoff"  # due exactly now
+    assert p.to_send(at("2025-01-23 12:00")).key == "before-5"
+    assert p.to_send(at("2025-02-12 08:00")).key == "overdue-3"  # down since January: only the latest
+    assert p.to_send(datetime(2025, 1, 27, 1, 30, tzinfo=ZoneInfo("UTC"))).key == "deadline"  # 09:30 in Shanghai
+
+
+def test_a_missed_slot_is_not_caught_up_when_a_later_one_comes_the_same_day() -> None:
+    """Started at 09:29:45 on 24 January after being down at before-5 (22 January): before-3 comes at
+    09:30, so before-5 is not sent 15 seconds ahead of it; nothing is, until 09:30."""
+    p = plan(2024, Level.DEPARTMENT)
+    started = at("2025-01-24 09:29") + timedelta(seconds=45)
+    assert p.to_send(started) is None
+    assert p.to_send(at("2025-01-24 09:30")).key == "before-3"
+    assert p.to_send(at("2025-01-24 00:01")) is None  # the whole morning before it
+    assert p.to_send(at("2025-01-23 23:59")).key == "before-5"  # no slot on the 23rd: the missed one goes out
+    member = plan(2024, Level.DEPARTMENT, at=time(8, 0))  # the member's own day starts earlier
+    assert member.to_send(at("2025-01-24 07:59")) is None
+    assert member.to_send(at("2025-01-24 08:00")).key == "before-3"
+    # The day is Shanghai's: 01:29:45 UTC is 09:29:45 there.
+    assert p.to_send(datetime(2025, 1, 24, 1, 29, 45, tzinfo=ZoneInfo("UTC"))) is None
 
 
 def test_next_slot_is_strictly_after() -> None:
@@ -135,7 +151,7 @@ def test_without_overdue_notices_the_plan_ends_at_the_deadline() -> None:
     p = plan(2024, Level.GOVERNMENT, Schedule(overdue_every=0, on_deadline=False))
     assert [slot.key for slot in p.slots()][-1] == "before-1"
     assert p.next_slot(at("2025-03-28 09:30")) is None
-    assert p.latest_due(at("2030-01-01 00:00")).key == "before-1"
+    assert p.to_send(at("2030-01-01 00:00")).key == "before-1"
 
 
 def test_snooze_comes_back_the_next_working_day_at_the_member_time() -> None:
@@ -147,7 +163,7 @@ def test_snooze_comes_back_the_next_working_day_at_the_member_time() -> None:
 
 def test_naive_datetimes_are_refused() -> None:
     with pytest.raises(ValueError, match="naive"):
-        plan(2024, Level.DEPARTMENT).latest_due(datetime(2025, 1, 1))
+        plan(2024, Level.DEPARTMENT).to_send(datetime(2025, 1, 1))
 
 
 def test_schedule_from_settings_strings() -> None:

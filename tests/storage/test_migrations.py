@@ -22,6 +22,7 @@ TABLES = {
     "report_event",
     "pending_import",
     "reminder_log",
+    "pending_invite",
 }
 
 
