@@ -166,7 +166,7 @@ def test_rename_and_switch_the_level_until_a_report_is_final(engine: Engine) -> 
     assert "已将“某某管委会”改为政府，报送截止日期为次年3月31日" in texts_of(switched)
     assert member.report().level is Level.GOVERNMENT
     complete(member)
-    assert walk.finalize(Turn(next(IDS), 1)) is not None
+    finalized(walk, 1)
     assert "已有定稿的报告" in texts_of(office.rename(Turn(next(IDS), ADMIN), "某某管委会", "某某委员会"))
     assert "已有定稿的报告" in texts_of(office.tap(Turn(next(IDS), ADMIN), switch, "nianbao_bot"))
 
