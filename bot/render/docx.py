@@ -57,9 +57,13 @@ MIN_COLUMN_CHARS = 2  # no column narrower than two characters
 HEADER_LINES = 3  # a column header may wrap onto three lines (社会/公益/组织), as in the official format
 LABEL_LINES = 3  # a label merged down several rows may wrap onto three
 SLACK_CHARS = 0.3  # layout engines round glyph advances: a column exactly n characters wide may fit n − 1
+MIN_SLACK_CHARS = 0.1  # the least of that slack a column may be left with (table 四's fifteen columns)
 KEEP_ROWS = 8  # a label merged down at most this many rows keeps them on one page (（三）不予公开)
 SMALL_TABLE = 6  # a table of at most this many rows is never split (table 四)
 VERTICAL = "tbRl"  # text direction of a vertical label: top to bottom, Chinese characters upright
+VERTICAL_PAGE_SHARE = 1.0  # a vertical label's rows fit on one page: LibreOffice may lose one spread wider
+MIN_LABEL_CHARS = 4  # a label column gives way to large numbers, but not below four characters a line
+SCALES = (1.0, 0.9, 0.8, 0.7)  # of the table font: a smaller one only where the labels would break otherwise
 
 
 def clean(text: str) -> str:
@@ -133,6 +137,7 @@ class Measures:
     line: int
     padding: int  # left plus right cell margin
     padding_vertical: int  # top plus bottom cell margin
+    page: int  # the text height of a page
 
 
 @dataclass(frozen=True)
@@ -142,6 +147,8 @@ class TablePlan:
     widths: list[int]
     vertical: frozenset[tuple[int, int]]  # (row, col) of the cells set vertically
     lines: dict[tuple[int, int], list[str]]  # (row, col) of each text cell set horizontally
+    measures: Measures  # those of its font, which is smaller than the style's when scale < 1
+    scale: float = 1.0
 
 
 def _is_heading(cell: GridCell) -> bool:
@@ -167,26 +174,29 @@ def _vertical_columns(grid: Grid, m: Measures) -> list[int]:
     return sorted(columns, key=lambda c: -max(longest_word(cell.text) for cell in alone[c]))
 
 
-def _needs(grid: Grid, vertical: frozenset[int], m: Measures) -> tuple[list[float], list[float]]:
-    """Per column, the characters it wants on one line and the fewest it can do with, judged from the
-    cells that sit in it alone. The fewest is the widest word of its labels (no word breaks) or its
-    widest number; a vertical column needs one line's height."""
+def _needs(grid: Grid, vertical: frozenset[int], m: Measures) -> tuple[list[float], list[float], list[float]]:
+    """Per column, in characters: what it wants on one line, the fewest it does with when no word is to
+    break, and the fewest it does with at all (its numbers whole, its labels four characters a line),
+    judged from the cells that sit in it alone. A vertical column needs one line's height."""
     upright = m.line / m.char
     wants = [upright if c in vertical else float(MIN_COLUMN_CHARS) for c in range(grid.width)]
-    floors = list(wants)
+    floors, hard = list(wants), list(wants)
     for cell in grid.cells:
         if cell.colspan != 1 or cell.col in vertical:
             continue
         if cell.kind is Kind.NUMBER:
             floor = want = text_width(cell.text)
+            hard[cell.col] = max(hard[cell.col], floor)
         else:
             heading = _is_heading(cell)
             floor = longest_word(cell.text, heading=heading)
             lines = HEADER_LINES if heading else min(cell.rowspan, LABEL_LINES)
             want = max(floor, math.ceil(text_width(cell.text) / lines))
+            if not heading:
+                hard[cell.col] = max(hard[cell.col], min(floor, MIN_LABEL_CHARS))
         wants[cell.col] = max(wants[cell.col], want)
         floors[cell.col] = max(floors[cell.col], floor)
-    return wants, floors
+    return wants, floors, hard
 
 
 def _cap(wants: list[float], floors: list[float], total: float) -> float:
@@ -202,24 +212,28 @@ def _cap(wants: list[float], floors: list[float], total: float) -> float:
     return low
 
 
-def _widths(wants_chars: list[float], floors_chars: list[float], m: Measures) -> list[int]:
+def _widths(needs: tuple[list[float], list[float], list[float]], m: Measures) -> list[int]:
     """Column widths (EMU) that fill the text width exactly.
 
     When every column fits, the spare width is shared out equally (tables 二 and 四). When not, the
     columns wanting most give way first, down to their floors: table 三's long row labels wrap onto
-    more lines while its number columns keep their width. Only when even the floors do not fit
-    (huge numbers in table 四) does every column shrink in proportion.
+    more lines while its number columns keep their width. When even the floors do not fit (large
+    numbers), the labels give way further, in proportion to what they can give, and the numbers keep
+    their width; only when the numbers alone do not fit does every column shrink in proportion.
     """
     total = m.width
-    wants, floors = ([(n + SLACK_CHARS) * m.char + m.padding for n in ns] for ns in (wants_chars, floors_chars))
+    wants, floors, hard = ([(n + SLACK_CHARS) * m.char + m.padding for n in ns] for ns in needs)
     if sum(wants) <= total:
         spare = (total - sum(wants)) / len(wants)
         widths = [w + spare for w in wants]
-    elif sum(floors) >= total:
-        widths = [f * total / sum(floors) for f in floors]
-    else:
+    elif sum(floors) <= total:
         cap = _cap(wants, floors, total)
         widths = [max(f, min(w, cap)) for w, f in zip(wants, floors, strict=True)]
+    elif sum(hard) < total:
+        share = (total - sum(hard)) / (sum(floors) - sum(hard))
+        widths = [h + (f - h) * share for f, h in zip(floors, hard, strict=True)]
+    else:
+        widths = [h * total / sum(hard) for h in hard]
     rounded = [int(w) for w in widths]
     rounded[-1] += total - sum(rounded)
     return rounded
@@ -230,11 +244,12 @@ def _room(cell: GridCell, widths: list[int], m: Measures) -> float:
     return (sum(widths[cell.col : cell.col + cell.colspan]) - m.padding) / m.char
 
 
-def _plan_with(grid: Grid, vertical_columns: frozenset[int], m: Measures) -> tuple[bool, int, TablePlan]:
-    """The plan with these columns set vertically: whether no word breaks, its height in lines, the plan."""
-    wants, floors = _needs(grid, vertical_columns, m)
-    fits = sum((f + SLACK_CHARS) * m.char + m.padding for f in floors) <= m.width
-    widths = _widths(wants, floors, m)
+def _plan_with(grid: Grid, vertical_columns: frozenset[int], m: Measures) -> tuple[bool, int, TablePlan] | None:
+    """The plan with these columns set vertically: whether no word breaks, its height in lines, the plan;
+    None when a vertical label's rows would not fit on one page."""
+    needs = _needs(grid, vertical_columns, m)
+    widths = _widths(needs, m)
+    fits = all((w - m.padding) / m.char >= f + MIN_SLACK_CHARS for w, f in zip(widths, needs[1], strict=True))
     vertical = frozenset((c.row, c.col) for c in grid.cells if c.col in vertical_columns and c.colspan == 1)
     lines = {
         (c.row, c.col): balanced_wrap(c.text, _room(c, widths, m), heading=_is_heading(c))
@@ -249,7 +264,11 @@ def _plan_with(grid: Grid, vertical_columns: frozenset[int], m: Measures) -> tup
         if cell.rowspan > 1 and (cell.row, cell.col) in lines:
             short = len(lines[cell.row, cell.col]) - sum(row_lines[cell.row : cell.row + cell.rowspan])
             row_lines[cell.row + cell.rowspan - 1] += max(0, short)
-    return fits, sum(row_lines), TablePlan(widths, vertical, lines)
+    for row, col in vertical:
+        rowspan = next(c.rowspan for c in grid.cells if (c.row, c.col) == (row, col))
+        if sum(row_lines[row : row + rowspan]) * m.line > VERTICAL_PAGE_SHARE * m.page:
+            return None
+    return fits, sum(row_lines), TablePlan(widths, vertical, lines, m)
 
 
 def plan(grid: Grid, m: Measures) -> TablePlan:
@@ -257,15 +276,21 @@ def plan(grid: Grid, m: Measures) -> TablePlan:
 
     A label merged down enough rows (三、本年度办理结果) may instead stand vertically in a narrow
     column, leaving the width to the long row labels beside it: of the layouts with no word broken,
-    the shortest table is taken, and of equally short ones the one with fewer vertical columns.
+    the shortest table is taken, and of equally short ones the one with fewer vertical columns. (With
+    no vertical column at all, there is always a layout.)
+
+    Where no layout keeps every word whole (large numbers leave the labels too little room), the
+    table's font is made smaller, a step at a time, down to SCALES[-1] of the style's size.
     """
-    candidates = _vertical_columns(grid, m)
-    options = [frozenset(candidates[:n]) for n in range(len(candidates) + 1)]
-    best = min(
-        (_plan_with(grid, option, m) for option in options),
-        key=lambda found: (not found[0], found[1], len(found[2].vertical)),
-    )
-    return best[2]
+    for scale in SCALES:
+        scaled = dataclasses.replace(m, char=int(m.char * scale), line=int(m.line * scale))
+        candidates = _vertical_columns(grid, scaled)
+        options = [frozenset(candidates[:n]) for n in range(len(candidates) + 1)]
+        plans = [found for found in (_plan_with(grid, option, scaled) for option in options) if found]
+        fits, _, best = min(plans, key=lambda found: (not found[0], found[1], len(found[2].vertical)))
+        if fits:
+            break
+    return dataclasses.replace(best, scale=scale)
 
 
 class _Styles:
@@ -287,6 +312,7 @@ class _Styles:
             line=_line_height(text, char),
             padding=Pt((self.margins["left"] + self.margins["right"]) / 20),
             padding_vertical=Pt((self.margins["top"] + self.margins["bottom"]) / 20),
+            page=section.page_height - section.top_margin - section.bottom_margin,
         )
         self.title_size = _font_size(styles[TITLE_STYLE])
 
@@ -305,20 +331,32 @@ class TableSubdoc(Subdoc):
         self.subdocx.element.body.append(table)
 
 
-def _run(lines: list[str], run_style: str | None) -> str:
-    """One run holding the lines, with line breaks between them."""
-    marked = f'<w:rPr><w:rStyle w:val="{run_style}"/></w:rPr>' if run_style else ""
+def _run(lines: list[str], run_style: str | None, size: str) -> str:
+    """One run holding the lines, with line breaks between them; ``size`` a smaller font's <w:sz>."""
+    marked = f'<w:rStyle w:val="{run_style}"/>' if run_style else ""
+    properties = f"<w:rPr>{marked}{size}</w:rPr>" if marked or size else ""
     texts_ = "<w:br/>".join(f'<w:t xml:space="preserve">{_xml_text(line)}</w:t>' for line in lines)
-    return f"<w:r>{marked}{texts_}</w:r>"
+    return f"<w:r>{properties}{texts_}</w:r>"
 
 
 def _paragraph(
-    style: str, keep: bool, lines: list[str] | None = None, run_style: str | None = None, *, centred: bool = False
+    style: str,
+    keep: bool,
+    table: TablePlan,
+    lines: list[str] | None = None,
+    run_style: str | None = None,
+    *,
+    centred: bool = False,
 ) -> str:
     keep_next = "<w:keepNext/>" if keep else ""
     align = '<w:jc w:val="center"/>' if centred else ""
-    run = _run(lines, run_style) if lines is not None else ""
-    return f'<w:p><w:pPr><w:pStyle w:val="{style}"/>{keep_next}{align}</w:pPr>{run}</w:p>'
+    spacing, size = "", ""
+    if table.scale < 1:  # the table's smaller font, set on the text itself: the styles stay as they are
+        m = table.measures
+        spacing = f'<w:spacing w:line="{Length(m.line).twips}" w:lineRule="exact"/>'
+        size = f'<w:sz w:val="{round(m.char / 6350)}"/><w:szCs w:val="{round(m.char / 6350)}"/>'
+    run = _run(lines, run_style, size) if lines is not None else ""
+    return f'<w:p><w:pPr><w:pStyle w:val="{style}"/>{keep_next}{spacing}{align}</w:pPr>{run}</w:p>'
 
 
 def _tc(cell: GridCell, table: TablePlan, styles: _Styles, *, continued: bool, keep: bool) -> str:
@@ -332,11 +370,11 @@ def _tc(cell: GridCell, table: TablePlan, styles: _Styles, *, continued: bool, k
     direction = f'<w:textDirection w:val="{VERTICAL}"/>' if vertical else ""
     style = styles.cells[cell.kind]
     if continued:
-        content = _paragraph(style, keep)  # styled all the same, so its empty line is as short as the text's
+        content = _paragraph(style, keep, table)  # styled all the same, so its empty line is as short as the text's
     else:
         lines = table.lines.get((cell.row, cell.col), [cell.text])
         # A vertical label is centred along its column, as a horizontal one is centred across its row.
-        content = _paragraph(style, keep, lines, styles.unfilled if cell.unfilled else None, centred=vertical)
+        content = _paragraph(style, keep, table, lines, styles.unfilled if cell.unfilled else None, centred=vertical)
     return (
         f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/>{span}{merge}{direction}<w:vAlign w:val="center"/>'
         f"</w:tcPr>{content}</w:tc>"
@@ -384,7 +422,7 @@ def table_xml(grid: Grid, styles: _Styles) -> str:
     cell.merge() searches the table on every step and takes ~100 ms for table 三.
     """
     table = plan(grid, styles.measures)
-    keeps = row_keeps(grid, table, styles.measures)
+    keeps = row_keeps(grid, table, table.measures)
     starts = {(c.row, c.col): c for c in grid.cells}
     below = {(c.row + r, c.col): c for c in grid.cells for r in range(1, c.rowspan)}
     header_rows = _header_rows(grid)
