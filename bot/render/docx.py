@@ -30,7 +30,7 @@ from markupsafe import Markup, escape
 
 from bot import texts
 from bot.render import document
-from bot.render.layout import Grid, GridCell, Kind, balanced_wrap, longest_word, text_width
+from bot.render.layout import Grid, GridCell, Kind, balanced_wrap, longest_word, text_width, wrap
 from bot.render.templates import template_path
 from bot.report.model import Report
 
@@ -252,7 +252,7 @@ def _plan_with(grid: Grid, vertical_columns: frozenset[int], m: Measures) -> tup
     fits = all((w - m.padding) / m.char >= f + MIN_SLACK_CHARS for w, f in zip(widths, needs[1], strict=True))
     vertical = frozenset((c.row, c.col) for c in grid.cells if c.col in vertical_columns and c.colspan == 1)
     lines = {
-        (c.row, c.col): balanced_wrap(c.text, _room(c, widths, m), heading=_is_heading(c))
+        (c.row, c.col): wrap(c.text, _room(c, widths, m), heading=_is_heading(c))
         for c in grid.cells
         if c.kind is not Kind.NUMBER and (c.row, c.col) not in vertical
     }
@@ -290,7 +290,13 @@ def plan(grid: Grid, m: Measures) -> TablePlan:
         fits, _, best = min(plans, key=lambda found: (not found[0], found[1], len(found[2].vertical)))
         if fits:
             break
-    return dataclasses.replace(best, scale=scale)
+    # The lines as printed, evened out (the search above only needs how many there are).
+    lines = {
+        (c.row, c.col): balanced_wrap(c.text, _room(c, best.widths, scaled), heading=_is_heading(c))
+        for c in grid.cells
+        if (c.row, c.col) in best.lines
+    }
+    return dataclasses.replace(best, lines=lines, scale=scale)
 
 
 class _Styles:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import lru_cache
 
 from bot.report.model import Report, format_number
 from bot.schema import Table
@@ -195,12 +196,14 @@ def _wide(ch: str) -> bool:
     return ord(ch) > 0x2E7F or ch in _WIDE_PUNCTUATION
 
 
+@lru_cache(maxsize=4096)
 def text_width(text: str) -> float:
     """Printed width in full-width characters: Latin letters and digits take a little over half of one."""
     return sum(1 if _wide(ch) else _NARROW for ch in text)
 
 
-def _atoms(text: str) -> list[str]:
+@lru_cache(maxsize=4096)
+def _atoms(text: str) -> tuple[str, ...]:
     """The pieces no line break ever splits: a Chinese character, a run of Latin letters and digits
     (1., 2021), with the opening marks before and the closing marks after it."""
     atoms: list[str] = []
@@ -225,11 +228,13 @@ def _atoms(text: str) -> list[str]:
         i = j
     if opening:
         atoms.append(opening)
-    return atoms
+    return tuple(atoms)
 
 
-def words(text: str, *, heading: bool = False) -> list[str]:
-    """The label cut where a line may break (see above); ``heading`` for a column heading."""
+@lru_cache(maxsize=4096)
+def words(text: str, *, heading: bool = False) -> tuple[str, ...]:
+    """The label cut where a line may break (see above); ``heading`` for a column heading. Cached: the
+    format's labels are the same in every report."""
     runs: list[list[str]] = []
     for atom in _atoms(text):
         if not runs or atom[0] in OPENING or atom.isspace() or runs[-1][-1][-1] in CLOSING or runs[-1][-1].isspace():
@@ -243,9 +248,10 @@ def words(text: str, *, heading: bool = False) -> list[str]:
             pieces += ["".join(run[i : i + 2]) for i in range(0, len(run), 2)]
         else:
             pieces.append("".join(run))
-    return pieces
+    return tuple(pieces)
 
 
+@lru_cache(maxsize=4096)
 def longest_word(text: str, *, heading: bool = False) -> float:
     """The width a column needs so that no word of the label breaks."""
     return max((text_width(w) for w in words(text, heading=heading) if not w.isspace()), default=0.0)
@@ -254,8 +260,9 @@ def longest_word(text: str, *, heading: bool = False) -> float:
 def wrap(text: str, width: float, *, heading: bool = False) -> list[str]:
     """The label's lines in a column ``width`` characters wide, broken between words only, unless a
     word is wider than the column (then between its characters)."""
-    pending = words(text, heading=heading)
-    pending.reverse()
+    if text_width(text) <= width + 1e-6 and text == text.strip():
+        return [text]  # most labels: one line
+    pending = list(reversed(words(text, heading=heading)))
     lines: list[str] = []
     line, used = "", 0.0
     while pending:
@@ -289,7 +296,7 @@ def balanced_wrap(text: str, width: float, *, heading: bool = False) -> list[str
     low, high = max(longest_word(text, heading=heading), text_width(text) / len(lines)), width
     if low >= high:
         return lines
-    for _ in range(12):
+    for _ in range(8):  # to a few hundredths of a character: as fine as a line's length matters
         middle = (low + high) / 2
         if len(wrap(text, middle, heading=heading)) > len(lines):
             low = middle
