@@ -148,6 +148,7 @@ class TablePlan:
     vertical: frozenset[tuple[int, int]]  # (row, col) of the cells set vertically
     lines: dict[tuple[int, int], list[str]]  # (row, col) of each text cell set horizontally
     measures: Measures  # those of its font, which is smaller than the style's when scale < 1
+    height: int = 0  # in lines, as estimated
     scale: float = 1.0
 
 
@@ -244,12 +245,16 @@ def _room(cell: GridCell, widths: list[int], m: Measures) -> float:
     return (sum(widths[cell.col : cell.col + cell.colspan]) - m.padding) / m.char
 
 
-def _plan_with(grid: Grid, vertical_columns: frozenset[int], m: Measures) -> tuple[bool, int, TablePlan] | None:
-    """The plan with these columns set vertically: whether no word breaks, its height in lines, the plan;
-    None when a vertical label's rows would not fit on one page."""
+def _fitted(grid: Grid, vertical_columns: frozenset[int], m: Measures) -> tuple[bool, list[int]]:
+    """Column widths with these columns set vertically, and whether they break no word."""
     needs = _needs(grid, vertical_columns, m)
     widths = _widths(needs, m)
-    fits = all((w - m.padding) / m.char >= f + MIN_SLACK_CHARS for w, f in zip(widths, needs[1], strict=True))
+    return all((w - m.padding) / m.char >= f + MIN_SLACK_CHARS for w, f in zip(widths, needs[1], strict=True)), widths
+
+
+def _plan_with(grid: Grid, vertical_columns: frozenset[int], widths: list[int], m: Measures) -> TablePlan | None:
+    """The plan with these columns set vertically and these widths; None when a vertical label's rows
+    would not fit on one page."""
     vertical = frozenset((c.row, c.col) for c in grid.cells if c.col in vertical_columns and c.colspan == 1)
     lines = {
         (c.row, c.col): wrap(c.text, _room(c, widths, m), heading=_is_heading(c))
@@ -268,7 +273,7 @@ def _plan_with(grid: Grid, vertical_columns: frozenset[int], m: Measures) -> tup
         rowspan = next(c.rowspan for c in grid.cells if (c.row, c.col) == (row, col))
         if sum(row_lines[row : row + rowspan]) * m.line > VERTICAL_PAGE_SHARE * m.page:
             return None
-    return fits, sum(row_lines), TablePlan(widths, vertical, lines, m)
+    return TablePlan(widths, vertical, lines, m, height=sum(row_lines))
 
 
 def plan(grid: Grid, m: Measures) -> TablePlan:
@@ -286,10 +291,15 @@ def plan(grid: Grid, m: Measures) -> TablePlan:
         scaled = dataclasses.replace(m, char=int(m.char * scale), line=int(m.line * scale))
         candidates = _vertical_columns(grid, scaled)
         options = [frozenset(candidates[:n]) for n in range(len(candidates) + 1)]
-        plans = [found for found in (_plan_with(grid, option, scaled) for option in options) if found]
-        fits, _, best = min(plans, key=lambda found: (not found[0], found[1], len(found[2].vertical)))
-        if fits:
+        layouts = [(option, *_fitted(grid, option, scaled)) for option in options]
+        fitting = [(option, widths) for option, fits, widths in layouts if fits]
+        plans = [found for found in (_plan_with(grid, option, widths, scaled) for option, widths in fitting) if found]
+        if plans:
             break
+    else:  # words break at any size: the shortest of all layouts at the smallest
+        every = ((option, widths) for option, _, widths in layouts)
+        plans = [found for found in (_plan_with(grid, option, widths, scaled) for option, widths in every) if found]
+    best = min(plans, key=lambda found: (found.height, len(found.vertical)))
     # The lines as printed, evened out (the search above only needs how many there are).
     lines = {
         (c.row, c.col): balanced_wrap(c.text, _room(c, best.widths, scaled), heading=_is_heading(c))
