@@ -199,7 +199,8 @@ def styles(doc: DocxDocument) -> None:
     for outline, style in ((0, heading_1), (1, heading_2)):
         style.element.get_or_add_pPr().append(parse_xml(f'<w:outlineLvl {nsdecls("w")} w:val="{outline}"/>'))
     paragraph_style(doc, BODY, font=BODY_FONT, size=BODY_SIZE, indent=2)
-    # The empty paragraph above a table keeps with it: the heading above stays with the table.
+    # The empty paragraphs above and below each table: their line height is the gap an office may
+    # restyle. Kept with the next, the one above holds the heading above it to the table.
     spacing = paragraph_style(doc, TABLE_SPACING, font=BODY_FONT, size=TABLE_GAP, line=TABLE_GAP)
     spacing.paragraph_format.keep_with_next = True
     signature = paragraph_style(doc, SIGNATURE, font=BODY_FONT, size=BODY_SIZE, align=WD_ALIGN_PARAGRAPH.RIGHT)

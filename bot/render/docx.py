@@ -5,7 +5,9 @@ styles and the Jinja placeholders; this module supplies the text of the document
 each table from its layout grid as a docxtpl sub-document. The sub-document shares the template's
 document part, as one from ``new_subdoc()`` does, and its cells name the template's table and
 paragraph styles: restyling the template restyles the tables. Widths are fitted to the template's
-text width and table font size. All text is escaped, and characters XML cannot hold are dropped.
+text width and table font size so that no label breaks inside a word (the line breaks are set in the
+cells), rows keep together where a page break would read badly, and the title breaks after the
+agency's name. All text is escaped, and characters XML cannot hold are dropped.
 """
 
 from __future__ import annotations
