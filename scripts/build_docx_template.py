@@ -24,13 +24,20 @@ from docx.oxml.ns import nsdecls, qn
 from docx.shared import Cm, Pt, RGBColor
 from docx.styles.style import BaseStyle, ParagraphStyle
 
-from bot.render.docx import CELL_STYLES, SIGNATURE_STYLE, TABLE_STYLE, UNFILLED_STYLE
+from bot.render.docx import (
+    CELL_STYLES,
+    SIGNATURE_STYLE,
+    TABLE_SPACING_STYLE,
+    TABLE_STYLE,
+    TITLE_STYLE,
+    UNFILLED_STYLE,
+)
 from bot.render.layout import Kind
 
 OUTPUT = Path(__file__).resolve().parent.parent / "templates" / "report.docx"
 STYLES_WITH_EFFECTS = "http://schemas.microsoft.com/office/2007/relationships/stylesWithEffects"
 
-TITLE = "Report Title"
+TITLE = TITLE_STYLE
 HEADING_1 = "Report Heading 1"
 HEADING_2 = "Report Heading 2"
 BODY = "Report Body"
@@ -42,6 +49,7 @@ TABLE_TEXT = CELL_STYLES[Kind.NUMBER]
 TABLE_HEADER = CELL_STYLES[Kind.HEADER]
 TABLE_LABEL = CELL_STYLES[Kind.LABEL]
 UNFILLED = UNFILLED_STYLE
+TABLE_SPACING = TABLE_SPACING_STYLE
 
 BODY_FONT = "仿宋_GB2312"
 BODY_SIZE = Pt(16)  # 三号
@@ -49,7 +57,9 @@ LINE = Pt(28)  # 固定值 28 磅: 22 lines on the type area of an A4 page
 TABLE_FONT = "宋体"
 TABLE_SIZE = Pt(10.5)  # 五号
 TABLE_LINE = Pt(15)  # 固定值 15 磅: close to Word's single spacing of 宋体 五号, the same in LibreOffice
-CELL_MARGIN_TWIPS = 57  # 0.1 cm left and right: the wide tables need every millimetre
+CELL_MARGIN_TWIPS = 57  # 0.1 cm left and right (the wide tables need every millimetre); none above and below,
+# where the line spacing leaves room enough
+TABLE_GAP = Pt(10)  # the empty line above and below a table, a third of a body line
 
 # Each paragraph of the body, as (style, text). Lines starting with {%p are docxtpl's paragraph tags:
 # the paragraph holding one is removed and only the Jinja statement stays.
@@ -71,7 +81,9 @@ BODY_LINES: tuple[tuple[str | None, ...], ...] = (
     (None, "{%p endif %}"),
     (None, "{%p endfor %}"),
     (None, "{%p if part.table %}"),
+    (TABLE_SPACING, ""),
     (None, "{{p part.table }}"),
+    (TABLE_SPACING, ""),
     (None, "{%p endif %}"),
     (None, "{%p endfor %}"),
     (None, "{%p endfor %}"),
@@ -176,13 +188,21 @@ def styles(doc: DocxDocument) -> None:
     title = paragraph_style(doc, TITLE, font="方正小标宋简体", size=Pt(22), align=WD_ALIGN_PARAGRAPH.CENTER, line=None)
     title.paragraph_format.space_before = Pt(0)
     title.paragraph_format.space_after = LINE  # one empty body line under the title
+    # Both heading levels are bold as well as in their own face (黑体, 楷体), so that they stand out
+    # from the body even where a reader lacks the faces and everything prints in one.
     heading_1 = paragraph_style(doc, HEADING_1, font="黑体", size=BODY_SIZE, indent=2)
     heading_1.paragraph_format.keep_with_next = True
+    heading_1.font.bold = True
     heading_2 = paragraph_style(doc, HEADING_2, font="楷体_GB2312", size=BODY_SIZE, indent=2)
     heading_2.paragraph_format.keep_with_next = True
+    heading_2.font.bold = True
     for outline, style in ((0, heading_1), (1, heading_2)):
         style.element.get_or_add_pPr().append(parse_xml(f'<w:outlineLvl {nsdecls("w")} w:val="{outline}"/>'))
     paragraph_style(doc, BODY, font=BODY_FONT, size=BODY_SIZE, indent=2)
+    # The empty paragraphs above and below each table: their line height is the gap an office may
+    # restyle. Kept with the next, the one above holds the heading above it to the table.
+    spacing = paragraph_style(doc, TABLE_SPACING, font=BODY_FONT, size=TABLE_GAP, line=TABLE_GAP)
+    spacing.paragraph_format.keep_with_next = True
     signature = paragraph_style(doc, SIGNATURE, font=BODY_FONT, size=BODY_SIZE, align=WD_ALIGN_PARAGRAPH.RIGHT)
     signature.paragraph_format.right_indent = Pt(2 * BODY_SIZE.pt)
     signature.paragraph_format.space_before = Pt(2 * LINE.pt)  # two empty lines under the text
@@ -232,7 +252,9 @@ def page(doc: DocxDocument) -> None:
 
 def body(doc: DocxDocument) -> None:
     for style, text, *run_style in BODY_LINES:
-        doc.add_paragraph(style=style).add_run(text, style=run_style[0] if run_style else None)
+        paragraph = doc.add_paragraph(style=style)
+        if text:
+            paragraph.add_run(text, style=run_style[0] if run_style else None)
 
 
 # The fonts the styles name, with the font Word falls back to where one is not installed: a plain
@@ -268,7 +290,20 @@ def slim(doc: DocxDocument) -> None:
         for rid in [rid for rid, rel in rels.items() if rel.reltype in dropped]:
             del rels[rid]
     sheet = doc.styles.element
-    used = (TITLE, HEADING_1, HEADING_2, BODY, SIGNATURE, DATE, TABLE, TABLE_TEXT, TABLE_HEADER, TABLE_LABEL, UNFILLED)
+    used = (
+        TITLE,
+        HEADING_1,
+        HEADING_2,
+        BODY,
+        TABLE_SPACING,
+        SIGNATURE,
+        DATE,
+        TABLE,
+        TABLE_TEXT,
+        TABLE_HEADER,
+        TABLE_LABEL,
+        UNFILLED,
+    )
     defaults = ("Normal", "Default Paragraph Font", "Normal Table", "No List", "Footer")
     keep = {doc.styles[name].element for name in (*used, *defaults)}
     for style in list(sheet.iterchildren(qn("w:style"))):

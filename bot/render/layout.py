@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import lru_cache
 
 from bot.report.model import Report, format_number
 from bot.schema import Table
@@ -171,3 +172,134 @@ def section_grid(report: Report, tables: tuple[Table, ...]) -> Grid:
     if tables[0].transposed:
         return blocks_grid(report, tables[0])
     return matrix_grid(report, tables[0])
+
+
+# Line breaks inside a table's labels. Chinese text may break between any two characters, and a
+# narrow column does so wherever its width runs out: 不予公/开, 三、本/年度办/理结果, 自然/人. A label
+# is therefore cut into words that a line never splits, and the .docx sets the line breaks itself.
+#
+# A word is what lies between punctuation: after a closing mark (、，）”) or before an opening one
+# (（“) a line may break, and a run of up to LONG_WORD characters between them stays whole (不予公开,
+# 本年度办理结果). A longer run is a phrase (本机关不掌握相关政府信息) and breaks anywhere, as
+# Chinese text does. Column headings of the format are compounds of two-character words (商业企业,
+# 社会公益组织, 结果维持), printed two characters a line in the official tables: a heading of even length
+# may break between its pairs, one of odd length (自然人) stays whole.
+
+OPENING = frozenset("（(《「『“‘〔【")
+CLOSING = frozenset("、，,。；;：:！!？?）)》」』”’〕】%")
+LONG_WORD = 8  # characters; a longer run between punctuation is a phrase, breakable anywhere
+_NARROW = 0.6  # printed width of a Latin letter or digit, in full-width characters
+_WIDE_PUNCTUATION = frozenset("“”‘’…—·")  # full width in a Chinese font, though below U+2E80
+
+
+def _wide(ch: str) -> bool:
+    return ord(ch) > 0x2E7F or ch in _WIDE_PUNCTUATION
+
+
+@lru_cache(maxsize=4096)
+def text_width(text: str) -> float:
+    """Printed width in full-width characters: Latin letters and digits take a little over half of one."""
+    return sum(1 if _wide(ch) else _NARROW for ch in text)
+
+
+@lru_cache(maxsize=4096)
+def _atoms(text: str) -> tuple[str, ...]:
+    """The pieces no line break ever splits: a Chinese character, a run of Latin letters and digits
+    (1., 2021), with the opening marks before and the closing marks after it."""
+    atoms: list[str] = []
+    opening = ""
+    i = 0
+    while i < len(text):
+        ch = text[i]
+        if ch in OPENING:
+            opening += ch
+            i += 1
+            continue
+        if ch in CLOSING and atoms and not opening:
+            atoms[-1] += ch
+            i += 1
+            continue
+        j = i + 1
+        if not _wide(ch) and not ch.isspace():
+            while j < len(text) and not _wide(text[j]) and not text[j].isspace() and text[j] not in OPENING | CLOSING:
+                j += 1
+        atoms.append(opening + text[i:j])
+        opening = ""
+        i = j
+    if opening:
+        atoms.append(opening)
+    return tuple(atoms)
+
+
+@lru_cache(maxsize=4096)
+def words(text: str, *, heading: bool = False) -> tuple[str, ...]:
+    """The label cut where a line may break (see above); ``heading`` for a column heading. Cached: the
+    format's labels are the same in every report."""
+    runs: list[list[str]] = []
+    for atom in _atoms(text):
+        if not runs or atom[0] in OPENING or atom.isspace() or runs[-1][-1][-1] in CLOSING or runs[-1][-1].isspace():
+            runs.append([])
+        runs[-1].append(atom)
+    pieces: list[str] = []
+    for run in runs:
+        if text_width("".join(run)) > LONG_WORD:
+            pieces += run
+        elif heading and len(run) >= 4 and len(run) % 2 == 0 and all(len(a) == 1 and _wide(a) for a in run):
+            pieces += ["".join(run[i : i + 2]) for i in range(0, len(run), 2)]
+        else:
+            pieces.append("".join(run))
+    return tuple(pieces)
+
+
+@lru_cache(maxsize=4096)
+def longest_word(text: str, *, heading: bool = False) -> float:
+    """The width a column needs so that no word of the label breaks."""
+    return max((text_width(w) for w in words(text, heading=heading) if not w.isspace()), default=0.0)
+
+
+def wrap(text: str, width: float, *, heading: bool = False) -> list[str]:
+    """The label's lines in a column ``width`` characters wide, broken between words only, unless a
+    word is wider than the column (then between its characters)."""
+    if text_width(text) <= width + 1e-6 and text == text.strip():
+        return [text]  # most labels: one line
+    pending = list(reversed(words(text, heading=heading)))
+    lines: list[str] = []
+    line, used = "", 0.0
+    while pending:
+        word = pending.pop()
+        size = text_width(word)
+        if used + size <= width + 1e-6:
+            line, used = line + word, used + size
+            continue
+        if line:
+            lines.append(line.rstrip())
+            line, used = "", 0.0
+            if not word.isspace():
+                pending.append(word)
+            continue
+        atoms = _atoms(word)
+        if len(atoms) > 1:
+            pending += reversed(atoms)
+        else:
+            line, used = word, size  # one character wider than the column: it stays on a line of its own
+    if line.strip() or not lines:
+        lines.append(line.rstrip())
+    return lines
+
+
+def balanced_wrap(text: str, width: float, *, heading: bool = False) -> list[str]:
+    """As wrap, with lines of even length: the narrowest width that needs no more lines than
+    ``width`` does (5.要求行政机关确认或 / 重新出具已获取信息 rather than a stub on the last line)."""
+    lines = wrap(text, width, heading=heading)
+    if len(lines) < 2:
+        return lines
+    low, high = max(longest_word(text, heading=heading), text_width(text) / len(lines)), width
+    if low >= high:
+        return lines
+    for _ in range(8):  # to a few hundredths of a character: as fine as a line's length matters
+        middle = (low + high) / 2
+        if len(wrap(text, middle, heading=heading)) > len(lines):
+            low = middle
+        else:
+            high = middle
+    return wrap(text, high, heading=heading)
