@@ -352,8 +352,8 @@ FINALIZE_CONFIRM = (
 BUTTON_FINALIZE_CONFIRM = "确认定稿（{date}）"
 BUTTON_NOT_NOW = "暂不定稿"
 FINALIZE_TOO_EARLY = (
-    "{year} 年度的统计期限到 {year} 年 12 月 31 日才结束，成文日期（{date}）不能早于统计期限结束，现在还不能定稿。"
-    "可以先发送 /report 生成草稿。"
+    "{year} 年度的统计期限到 {year} 年 12 月 31 日才结束，成文日期（{date}）须在此之后，"
+    "统计期限结束后才能定稿。现在可以先发送 /report 生成草稿。"
 )
 FINALIZE_FUTURE = "成文日期 {date} 还没到，请指定今天或之前的日期，例如 /finalize {example}"
 FINALIZE_BAD_DATE = "“{text}”不是日期。请这样发送：/finalize {example}"

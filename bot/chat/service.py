@@ -28,6 +28,7 @@ from bot.delivery.turn import Turn
 from bot.engine.parse import parse_date
 from bot.engine.questions import (
     FIX_PREFIX,
+    GATED_TABLES,
     Ask,
     Fix,
     Kind,
@@ -315,16 +316,16 @@ class Walk(Answers):
         ctx.set_values({**full, **computed})  # type: ignore[dict-item]
         if was_off and not unbalanced(ctx.progress, table):
             ctx.notes.append(texts.BALANCED.format(table=table.name))
-        self._check_drafted(ctx, before)
+        if table.id in GATED_TABLES:  # the tables the drafted parts retell (三 and 四)
+            self._check_drafted(ctx, before)
 
     def _check_drafted(self, ctx: Context, before: Report) -> None:
         """A saved text that retells the tables and now disagrees with them (a number was changed after it
         was written): the member is told, with a button to the part, where the new draft is offered."""
         for key in DRAFTED:
             text = ctx.report.text(key)
-            if not text:
+            if not text or not (now := disagreements(text, ctx.report, key)):
                 continue
-            now = disagreements(text, ctx.report, key)
             new = [f for f in now if f.message not in {b.message for b in disagreements(text, before, key)}]
             if not new:
                 continue
@@ -650,7 +651,7 @@ class Walk(Answers):
             if chosen is None:
                 said = texts.FINALIZE_BAD_DATE.format(text=day.strip()[:40], example=self._example(ctx))
                 return Reply([Screen(said)])
-            if chosen <= date(year, 12, 31):
+            if chosen <= date(year, 12, 31) or self.today() <= date(year, 12, 31):  # the year is not over yet
                 said = texts.FINALIZE_TOO_EARLY.format(year=year, date=_cn_date(chosen))
                 return Reply([Screen(said)])
             if chosen > self.today():

@@ -291,7 +291,7 @@ def test_finalize_shows_the_date_asks_to_confirm_and_needs_no_errors(engine: Eng
     [
         (datetime(2026, 11, 30, 9, 0, tzinfo=UTC), "", "统计期限到 2026 年 12 月 31 日才结束"),
         (datetime(2026, 12, 31, 9, 0, tzinfo=UTC), "", "统计期限到 2026 年 12 月 31 日才结束"),
-        (datetime(2026, 11, 30, 9, 0, tzinfo=UTC), "2027-01-05", "还没到"),
+        (datetime(2026, 11, 30, 9, 0, tzinfo=UTC), "2027-01-05", "统计期限结束后才能定稿"),
         (datetime(2027, 1, 20, 9, 0, tzinfo=UTC), "2026-12-30", "统计期限到 2026 年 12 月 31 日才结束"),
         (datetime(2027, 1, 20, 9, 0, tzinfo=UTC), "2027-01-21", "还没到"),
         (datetime(2027, 1, 20, 9, 0, tzinfo=UTC), "明天", "不是日期"),
