@@ -66,6 +66,17 @@ def to_table_two(member: Member) -> None:
         member.tap(Verb.SKIP, f"text.overview.{key}")
 
 
+def zero_table_two(member: Member) -> None:
+    """Table 二 all zero with the 0 buttons: the walk arrives at the gate of table 三."""
+    for verb, arg in (
+        (Verb.ZERO, "proactive.regulations"),
+        (Verb.ZERO_ONE, "proactive.licensing"),
+        (Verb.ZERO, "proactive.punishment"),
+        (Verb.ZERO_ONE, "proactive.fees_wan_yuan"),
+    ):
+        member.tap(verb, arg)
+
+
 @pytest.mark.parametrize(
     ("today", "level", "year"),
     [
@@ -145,13 +156,7 @@ def test_back_goes_to_the_previous_question_and_the_walk_resumes(walk: Walk) -> 
 def test_a_mismatch_stops_the_walk_until_fixed_or_left_for_later(walk: Walk) -> None:
     member = join(walk)
     to_table_two(member)
-    for verb, arg in (
-        (Verb.ZERO, "proactive.regulations"),
-        (Verb.ZERO_ONE, "proactive.licensing"),
-        (Verb.ZERO, "proactive.punishment"),
-        (Verb.ZERO_ONE, "proactive.fees_wan_yuan"),
-    ):
-        member.tap(verb, arg)
+    zero_table_two(member)
     assert "一、本年新收" in member.tap(Verb.GATE_SOME, "T3")
     member.say("2 0 0 0 0 0")
     for key in ("carried_over", "disclosed", "partially_disclosed"):

@@ -17,7 +17,7 @@ from bot.report import datafile
 from bot.report.model import Report, format_number
 from bot.schema import Level
 from storage import repo
-from tests.chat.test_service import IDS, USER, Member, join, to_table_two, walk
+from tests.chat.test_service import IDS, USER, Member, join, to_table_two, walk, zero_table_two
 from tests.conftest import DATA
 
 __all__ = ["walk"]  # the fixture
@@ -31,13 +31,7 @@ def buttons(member: Member, verb: Verb, arg: str = "") -> list[tuple[str, str]]:
 
 def to_table_three(member: Member) -> None:
     to_table_two(member)
-    for verb, arg in (
-        (Verb.ZERO, "proactive.regulations"),
-        (Verb.ZERO_ONE, "proactive.licensing"),
-        (Verb.ZERO, "proactive.punishment"),
-        (Verb.ZERO_ONE, "proactive.fees_wan_yuan"),
-    ):
-        member.tap(verb, arg)
+    zero_table_two(member)
     member.tap(Verb.GATE_SOME, "T3")
 
 
