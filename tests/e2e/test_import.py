@@ -47,7 +47,7 @@ def test_last_years_report_is_imported_and_carried_forward(server: FakeBotApi, b
         await chat.click("沿用：2 0 0 0 0 0")
         await chat.expect("（一）予以公开")
         await chat.send("/review")
-        assert "二、上年结转政府信息公开申请数量 总计 2" in (await chat.expect("概览")).text
+        assert "二、上年结转：总计 2（自然人 2）" in (await chat.expect("概览")).text
         await chat.upload("2025年报告.docx", last_year_report())
         await chat.expect("已读取上年")
         await chat.click("取消")
