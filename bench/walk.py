@@ -261,8 +261,7 @@ def main() -> None:
     )
     for label, part in (("the all-zero seed walks", seed), ("the non-zero county walk", county)):
         print(
-            f"  {label}: {len(part)} updates, p50 {statistics.median(part):.1f} ms, "
-            f"p99 {percentile(part, 0.99):.1f} ms"
+            f"  {label}: {len(part)} updates, p50 {statistics.median(part):.1f} ms, p99 {percentile(part, 0.99):.1f} ms"
         )
     print("/report to its last file received (ms):", " ".join(f"{w[4]:.0f}" for w in walks))
 
