@@ -243,7 +243,21 @@ NOT_MEMBER = "您还没有加入任何机构。请使用主管部门发给您的
 UPLOAD_WRONG_KIND = "只能上传 .txt 或 .docx 文件作为正文内容，或上传已发布的年度报告（.docx、.html、.txt、.json）导入。"
 UPLOAD_TOO_LARGE = "文件太大（超过 {limit} MB）。"
 UPLOAD_UNREADABLE = "无法读取这个文件：{reason}"
-UPLOAD_NOT_NOW = "现在不需要上传文件。需要填写文字的部分会提示您可以上传。"
+UPLOAD_NOT_NOW = (
+    "这个文件不是年度报告，现在也没有需要填写文字的部分，没有保存。"
+    "如要导入上年报告，请发送已发布的报告（Word、网页或从网页复制的文字）。"
+)
+UPLOAD_AS_DRAFT = (
+    "文件不是年度报告，已把其中的文字（{chars} 字）作为“{name}”的草稿：\n{excerpt}\n\n"
+    "点“完成”保存为这一部分的内容；不是这一部分的，点“重写”清除。"
+)
+BUTTON_REWRITE = "重写"
+DRAFT_CLEARED = "已清除“{name}”的草稿，什么也没有保存。"
+UPLOAD_REPORT_LAYOUT = (
+    "找到了报告标题，但读不出其中的章节和表格（例如全文连成一行）。"
+    "请发送 Word 原件（.docx）或网页（.html），或逐行复制的文字。"
+)
+UPLOAD_REPORT_UNREADABLE = "这个文件是一份年度报告，但无法导入：{reason}没有保存任何内容。"
 UPLOAD_EMPTY = "文件中没有文字内容。"
 
 # --- bot commands (the menu) ---------------------------------------------------------------------

@@ -41,6 +41,7 @@ class Verb(StrEnum):
     FULL_TEXT = "ft"  # show a prose part's whole stored text, to copy and change
     FINALIZE = "fz"  # make the report final; argument: the date it prints, YYYYMMDD
     USE_DRAFT = "ud"  # take the text written from the tables for this prose part
+    REWRITE = "rw"  # clear the member's draft of this prose part and start again
     # The supervising office's buttons (admins only; bot/chat/supervision.py).
     INVITE_LEVEL = "il"  # a new agency is a 部门 or a 政府; argument: <pending invite id>-<level>
     LEVEL = "lv"  # switch a renamed agency's level; argument: <agency id>-<level>
@@ -56,7 +57,7 @@ SECTION = re.compile(r"[一二三四五六七八九十]{0,2}")  # a section's nu
 ID_VERBS = (
     *(Verb.ZERO, Verb.ZERO_ONE, Verb.SKIP, Verb.BACK, Verb.DONE, Verb.REUSE, Verb.STANDARD, Verb.EDIT),
     *(Verb.EDIT_FROM_REVIEW, Verb.GATE_NONE, Verb.GATE_SOME, Verb.FIX_LATER, Verb.FIX_RESULTS),
-    *(Verb.KEEP, Verb.OVERWRITE, Verb.ANSWER_FOR, Verb.KEEP_STORED, Verb.FULL_TEXT, Verb.USE_DRAFT),
+    *(Verb.KEEP, Verb.OVERWRITE, Verb.ANSWER_FOR, Verb.KEEP_STORED, Verb.FULL_TEXT, Verb.USE_DRAFT, Verb.REWRITE),
 )
 ARGUMENTS: dict[Verb, re.Pattern[str]] = {
     **dict.fromkeys(ID_VERBS, ID),

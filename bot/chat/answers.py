@@ -170,7 +170,12 @@ class Answers(_Walk):
         text = text.strip()
         if not text:
             return Reply([Screen(texts.PROSE_EMPTY)])
-        done = [[(texts.BUTTON_DONE, Action(Verb.DONE, q.id).encode())]]
+        done = [
+            [
+                (texts.BUTTON_DONE, Action(Verb.DONE, q.id).encode()),
+                (texts.BUTTON_REWRITE, Action(Verb.REWRITE, q.id).encode()),
+            ]
+        ]
         if draft and (draft == text or draft.endswith("\n" + text)):  # the same paragraph sent again
             return Reply([Screen(texts.PROSE_REPEATED.format(chars=len(draft)), done, asks=q.id)])
         combined = f"{draft}\n{text}" if draft else text
@@ -188,7 +193,14 @@ class Answers(_Walk):
             q = step.question
         if q is None or q.kind is not Kind.PROSE:
             return Reply([Screen(texts.UPLOAD_NOT_NOW), self._screen(ctx)])
-        return self._prose_chunk(ctx, q, None, text)
+        reply = self._prose_chunk(ctx, q, None, text)
+        if q.id in ctx.progress.drafts and ctx.progress.drafts[q.id] == text.strip():  # taken: show what and why
+            assert q.prose is not None
+            shown = texts.UPLOAD_AS_DRAFT.format(
+                name=q.prose.name, chars=len(text.strip()), excerpt=screens.excerpt(text.strip())
+            )
+            return Reply([replace(reply.screens[0], text=shown)])
+        return reply
 
     def _gate(self, ctx: Context, q: Question, *, none: bool) -> Reply:
         assert q.table is not None

@@ -167,6 +167,8 @@ def ask_screen(step: Ask, progress: Progress, last_year: Report | None) -> Scree
         if current:
             text += texts.PROSE_CURRENT.format(chars=len(current), excerpt=excerpt(current))
         first: list[tuple[str, str]] = []
+        if step.draft:
+            nav.insert(0, _b(texts.BUTTON_REWRITE, Verb.REWRITE, q.id))
         if step.draft is None and progress.answered(q):  # written before: keep it, or change it
             text += texts.PROSE_KEEP_HINT
             keep = _b(texts.BUTTON_KEEP_STORED, Verb.KEEP_STORED, q.id)

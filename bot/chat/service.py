@@ -478,6 +478,9 @@ class Walk(Answers):
             return self._save_prose(ctx, q, step.draft, texts.SAVED_PROSE)
         if verb is Verb.REUSE and ctx.last_year and (old := ctx.last_year.text(q.id)):
             return self._reuse_prose(ctx, q, old)
+        if verb is Verb.REWRITE and step.draft is not None:
+            ctx.drop_draft(q.id)
+            return Reply([self._screen(ctx).after(texts.DRAFT_CLEARED.format(name=q.prose.name))])
         if verb is Verb.USE_DRAFT and (written := draft(ctx.report, q.id)):
             return self._save_prose(ctx, q, written, texts.SAVED_PROSE)
         if verb is Verb.STANDARD and q.id == "text.preamble":

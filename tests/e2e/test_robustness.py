@@ -237,7 +237,7 @@ def test_uploads(server: FakeBotApi, bot: BotProcess) -> None:
         await chat.upload("fake.docx", b"%PDF-1.4 not a docx")
         await chat.expect("不是有效的 .docx 文件")
         await chat.upload("intro.txt", "上传的第一段。\n上传的第二段。".encode("gb18030"))
-        await chat.expect("目前共 15 字")
+        await chat.expect("已把其中的文字（15 字）作为“总体情况概述”的草稿")
         await chat.click("完成")
         await chat.expect("✅ 已保存“总体情况概述”（15 字）")
         import io
@@ -247,11 +247,11 @@ def test_uploads(server: FakeBotApi, bot: BotProcess) -> None:
         buffer = io.BytesIO()
         document.save(buffer)
         await chat.upload("proactive.docx", buffer.getvalue())
-        await chat.expect("目前共 12 字")
+        await chat.expect("已把其中的文字（12 字）作为“主动公开情况”的草稿")
         await chat.click("完成")
         await chat.expect("已保存“主动公开情况”")
         await chat.upload("late.txt", b"text")
-        await chat.expect("目前共 4 字")  # still a prose question: becomes that part's draft
+        await chat.expect("已把其中的文字（4 字）作为“依申请公开情况”的草稿")  # still a prose question: its draft
 
     run(conversation())
 

@@ -1,0 +1,44 @@
+"""An upload goes where it belongs: a published report is never pasted into a prose answer, a prose file is
+shown as the draft it became and can be cleared (重写), and a file nobody asked for is not kept."""
+
+from __future__ import annotations
+
+from tests.e2e.conftest import BotProcess, joined, run
+from tests.e2e.test_table_three import skip_to_table_three
+from tests.support import FakeBotApi
+
+# Last year's report as a careless copy from a web page: title, headings and tables run into one line.
+ONE_LINE_REPORT = (
+    "某某市某某局2025年度政府信息公开工作年度报告 发布时间：2026-01-20 一、总体情况 2025年，我局认真贯彻落实"
+    "《条例》…… 二、主动公开政府信息情况 第二十条第（一）项 信息内容 本年制发件数 本年废止件数 现行有效件数 规章 0 0 0 "
+    "行政规范性文件 1 0 4 三、收到和处理政府信息公开申请情况 …… 六、其他需要报告的事项 无。"
+)
+PREAMBLE = (
+    "根据《中华人民共和国政府信息公开条例》和《中华人民共和国政府信息公开工作年度报告格式》要求，编制本报告。"
+    "本报告所列数据的统计期限自2026年1月1日起至2026年12月31日止。"
+)
+
+
+def test_a_report_is_never_a_prose_answer_and_a_draft_can_be_cleared(server: FakeBotApi, bot: BotProcess) -> None:
+    async def conversation() -> None:
+        chat = await joined(server, bot)  # 开篇说明 is asked
+        await chat.upload("2025年报告.txt", ONE_LINE_REPORT.encode())
+        refused = await chat.expect("是一份年度报告，但无法导入")
+        assert "读不出其中的章节和表格" in refused.text and "已记录" not in refused.text
+        await chat.expect("请填写“开篇说明”")  # the question again, nothing stored
+        await chat.upload("开篇说明.txt", PREAMBLE.encode())
+        shown = await chat.expect("文件不是年度报告，已把其中的文字（89 字）作为“开篇说明”的草稿")
+        assert shown.button_texts == ["完成", "重写"] and "编制本报告" in shown.text
+        await chat.click("重写")
+        cleared = await chat.expect("已清除“开篇说明”的草稿")
+        assert "请填写“开篇说明”" in cleared.text and "完成" not in cleared.button_texts
+        await chat.send("/review")
+        assert "开篇说明：未填写" in (await chat.expect("概览")).text
+        await chat.click("继续填写")
+        await chat.expect("请填写“开篇说明”")
+        await skip_to_table_three(chat)
+        await chat.upload("开篇说明.txt", PREAMBLE.encode())  # no prose part asked now
+        not_now = await chat.expect("这个文件不是年度报告，现在也没有需要填写文字的部分，没有保存")
+        assert "是否收到过政府信息公开申请" in not_now.text
+
+    run(conversation())
