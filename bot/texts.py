@@ -571,3 +571,14 @@ CLI_SET_LEVEL_HELP = "把机构改为部门或政府（决定报送截止日期�
 CLI_REMOVE_HELP = "删除误建且尚无填报内容的机构"
 CLI_REMOVE_YES_HELP = "机构已有填报人员加入时，确认删除"
 CLI_REMOVE_CONFIRM = "“{agency}”已有 {count} 名填报人员加入，删除后他们需要新的邀请。确认删除请加 --yes。"
+
+# --- nianbao import: agency, year and level given on the command line (issue #11) ---
+IMPORT_AGENCY_GIVEN = "文件中的机构是“{file}”，已按指定的“{given}”导入。"
+IMPORT_YEAR_GIVEN = "文件中的年度是 {file} 年度，已按指定的 {given} 年度导入。"
+CLI_IMPORT_AGENCY_HELP = "机构名称：文件中没有写明时使用；文件写法不同时以此为准"
+CLI_IMPORT_YEAR_HELP = "报告年度（如 2025）：文件中没有写明时使用；文件写法不同时以此为准"
+CLI_IMPORT_LEVEL_HELP = "机构类别：department（部门）或 government（政府）；不填时按名称判断，以“人民政府”结尾的为政府"
+CLI_IMPORT_YEAR_INVALID = "年度应为 2000 至 2100 之间的年份，如 2025，实际是“{value}”。"
+CLI_IMPORT_AGENCY_INVALID = "机构名称应为一行、不超过 100 个字，且不含控制字符。"
+CLI_IMPORT_LEVEL_INVALID = "机构类别应为 department（部门）或 government（政府），实际是“{value}”。"
+CLI_IMPORT_GIVE_TITLE = "文件中没有写明机构或年度时，请用 --agency 机构名称 --year 年度 指明。"

@@ -1,8 +1,12 @@
-"""A published report read into a Report: each kind of file to blocks, blocks to outline and tables."""
+"""A published report read into a Report: each kind of file to blocks, blocks to outline and tables.
+
+The agency, year and level can be given by whoever imports (a copied web text often starts below the
+title); what is given wins over what the file says, with a warning naming what the file said.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from bot import texts
 from bot.importer import files
@@ -38,28 +42,55 @@ def _blocks(kind: FileKind, data: bytes) -> list[Block]:
     return read_text(files.decode_text(data))
 
 
-def from_blocks(blocks: list[Block]) -> Imported:
-    """The report a document's blocks hold, or ImportFailed when they hold none."""
+def _same(one: str, other: str) -> bool:
+    return "".join(one.split()) == "".join(other.split())
+
+
+def _given(
+    said_agency: str | None, said_year: int | None, agency: str | None, year: int | None
+) -> tuple[str | None, int | None, list[str]]:
+    """The agency and year to use, the given ones first, and a warning for each the file said otherwise."""
+    warnings = []
+    if agency and said_agency and not _same(agency, said_agency):
+        warnings.append(texts.IMPORT_AGENCY_GIVEN.format(file=said_agency, given=agency))
+    if year is not None and said_year is not None and year != said_year:
+        warnings.append(texts.IMPORT_YEAR_GIVEN.format(file=said_year, given=year))
+    return agency or said_agency, said_year if year is None else year, warnings
+
+
+def from_blocks(
+    blocks: list[Block], *, agency: str | None = None, year: int | None = None, level: Level | None = None
+) -> Imported:
+    """The report a document's blocks hold, or ImportFailed when they hold none.
+
+    ``agency``, ``year`` and ``level`` replace what the file says (or does not say).
+    """
     outline = read_outline(blocks)
     tables = read_tables(stream(outline.tables))
     if not outline.recognised and not tables.values:
         raise ImportFailed(texts.IMPORT_NOT_A_REPORT)
-    if not outline.agency or outline.year is None:
+    agency, year, overridden = _given(outline.agency, outline.year, agency, year)
+    if not agency or year is None:
         raise ImportFailed(texts.IMPORT_NO_TITLE)
     warnings = [texts.IMPORT_FORMAT_2019.format(missing="；".join(MISSING_IN_2019))] if tables.old_format else []
-    warnings += outline.warnings + tables.warnings
+    warnings += overridden + outline.warnings + tables.warnings
     if outline.date is None:
         warnings.append(texts.IMPORT_NO_DATE)
-    level = Level.GOVERNMENT if outline.agency.endswith(GOVERNMENT_SUFFIX) else Level.DEPARTMENT
+    if level is None:
+        level = Level.GOVERNMENT if agency.endswith(GOVERNMENT_SUFFIX) else Level.DEPARTMENT
     values = {**outline.texts, **tables.values}
-    report = Report(agency=outline.agency, level=level, year=outline.year, date=outline.date, values=values)
+    report = Report(agency=agency, level=level, year=year, date=outline.date, values=values)
     return Imported(report, warnings, FORMAT_2019 if tables.old_format else FORMAT_2021, check(report))
 
 
-def import_report(filename: str, data: bytes) -> Imported:
+def import_report(
+    filename: str, data: bytes, *, agency: str | None = None, year: int | None = None, level: Level | None = None
+) -> Imported:
     """Read a report from a .txt copied from a web page, a .docx, an .html page or a data file (.json).
 
-    Raises ImportFailed, with a message fit to show, for a file that is refused or holds no report.
+    ``agency``, ``year`` and ``level``, when given, replace what the file says; the warnings name what it
+    said otherwise. Without them a file that names no agency or year is refused. Raises ImportFailed,
+    with a message fit to show, for a file that is refused or holds no report.
     """
     kind = files.kind_of(filename)
     files.check_size(data)
@@ -68,8 +99,11 @@ def import_report(filename: str, data: bytes) -> Imported:
             report = datafile.loads(files.decode_text(data))
         except datafile.DataFileError as exc:
             raise ImportFailed(str(exc)) from None
-        return Imported(report, [], FORMAT_2021, check(report))
+        warnings = _given(report.agency, report.year, agency, year)[2]
+        given = {"agency": agency or None, "year": year, "level": level}
+        report = replace(report, **{name: value for name, value in given.items() if value is not None})
+        return Imported(report, warnings, FORMAT_2021, check(report))
     blocks = _blocks(kind, data)
     if not blocks:
         raise ImportFailed(texts.UPLOAD_EMPTY)
-    return from_blocks(blocks)
+    return from_blocks(blocks, agency=agency, year=year, level=level)
