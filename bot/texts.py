@@ -516,6 +516,12 @@ DRAFT_DISAGREES = "“{name}”中的数字与现在的表格不一致：\n{find
 DRAFT_OFFER = "根据已填写的表格，这一部分可以这样写（可直接使用，也可修改后发送）：\n{draft}"
 STALE_HEAD = "沿用的上年内容中可能有需要更新的地方：\n{marks}"
 BUTTON_USE_DRAFT = "使用草稿"
+DRAFT_COVERS_ONLY = {
+    "text.other": (
+        "（草稿只写了信息处理费一项；工作要点落实、建议提案办理结果公开等，"
+        "请在使用后点“修改”补充，或直接发送完整内容。）"
+    )
+}
 BUTTON_SEE_DRAFT = "修改“{name}”"
 DRAFT_LATER = "\n\n也可以先点“跳过”：填完表三、表四后回到这一部分，可以直接使用根据表格数字生成的草稿。"
 DRAFT_DISAGREES_HERE = "⚠️ 当前内容与表格不一致：\n{findings}"

@@ -252,6 +252,8 @@ def _draft_offer(report: Report, q: Question) -> str:
     if stored and not (found := disagreements(stored, report, q.id)):
         return ""
     lines = [texts.DRAFT_OFFER.format(draft=written), *draft_notes(report, q.id)]
+    if q.id in texts.DRAFT_COVERS_ONLY:  # a draft of one topic of the part: say what it leaves to the member
+        lines.append(texts.DRAFT_COVERS_ONLY[q.id])
     if stored:
         lines.insert(0, texts.DRAFT_DISAGREES_HERE.format(findings=_listed(found)))
     return "\n\n" + "\n".join(lines)
