@@ -12,9 +12,9 @@ from bot import texts
 from bot.chat.actions import Action, Verb
 from bot.engine.questions import Ask, Done, Fix, Kind, Progress, Question, Skipped, Step, question, questions
 from bot.importer import Imported
-from bot.report.checks import Finding, errors, row_name
+from bot.report.checks import Finding, errors, failing_sides, row_name
 from bot.report.drafts import DRAFTED, disagreements, draft, draft_notes
-from bot.report.model import Report, RowValue, format_number
+from bot.report.model import Cell, Report, RowValue, format_number
 from bot.schema import Row, Table
 
 Buttons = list[list[tuple[str, str]]]  # rows of (label, callback data)
@@ -217,29 +217,23 @@ def _identity_lines(report: Report, table: Table) -> list[str]:
     for equation in report.format.equations:
         if equation.table != table.id:
             continue
-        left, right = [table.row(k) for k in equation.left], [table.row(k) for k in equation.right]
-        for i, column in enumerate(table.columns):
-            sides = []
-            for rows in (left, right):
-                cells = [report.cells(table, r)[i] for r in rows]
-                if any(c is None for c in cells):
-                    break
-                terms = texts.FIX_PLUS.join(f"{brief(r)} {format_number(c)}" for r, c in zip(rows, cells, strict=True))
-                sides.append((terms, sum(cells)))  # type: ignore[arg-type]
-            if len(sides) < 2 or sides[0][1] == sides[1][1]:
-                continue
-            (lterms, lsum), (rterms, rsum) = sides
+        for i, left, right in failing_sides(report, equation):
+            sums = [sum(c for _, c in side) for side in (left, right)]  # type: ignore[misc]
             lines.append(
                 texts.FIX_IDENTITY.format(
-                    column=column.label,
-                    left=lterms,
-                    left_sum=format_number(lsum),
-                    right=rterms,
-                    right_sum=format_number(rsum),
-                    difference=format_number(abs(lsum - rsum)),
+                    column=table.columns[i].label,
+                    left=_side(left),
+                    left_sum=format_number(sums[0]),
+                    right=_side(right),
+                    right_sum=format_number(sums[1]),
+                    difference=format_number(abs(sums[0] - sums[1])),
                 )
             )
     return lines
+
+
+def _side(side: list[tuple[Row, Cell]]) -> str:
+    return texts.FIX_PLUS.join(f"{brief(row)} {format_number(cell)}" for row, cell in side)
 
 
 def _draft_offer(report: Report, q: Question) -> str:

@@ -18,7 +18,7 @@ from decimal import Decimal
 from bot import texts
 from bot.report import prose as prose_reading
 from bot.report.model import Cell, Report, format_number, sum_cells
-from bot.schema import Level, Row, Severity, Table
+from bot.schema import Equation, Level, Row, Severity, Table
 
 
 @dataclass(frozen=True)
@@ -104,23 +104,32 @@ def _computed_rows(report: Report, table: Table) -> Iterator[Finding]:
 
 
 # --- rule 3: the identity printed in the header cell ------------------------------------------------
+Side = list[tuple[Row, Cell]]  # the rows of one side of an identity, each with its cell in one column
+
+
+def failing_sides(report: Report, equation: Equation) -> Iterator[tuple[int, Side, Side]]:
+    """Each column where the identity does not hold (both sides filled): its index and both sides."""
+    table = report.format.table(equation.table)
+    left, right = [table.row(k) for k in equation.left], [table.row(k) for k in equation.right]
+    for i in range(len(table.columns)):
+        lcells = [report.cells(table, r)[i] for r in left]
+        rcells = [report.cells(table, r)[i] for r in right]
+        lsum, rsum = sum_cells(lcells), sum_cells(rcells)
+        if lsum is not None and rsum is not None and lsum != rsum:
+            yield i, list(zip(left, lcells, strict=True)), list(zip(right, rcells, strict=True))
+
+
 def _equations(report: Report) -> Iterator[Finding]:
     for equation in report.format.equations:
         table = report.format.table(equation.table)
-        left, right = [table.row(k) for k in equation.left], [table.row(k) for k in equation.right]
-        for i, column in enumerate(table.columns):
-            lcells = [report.cells(table, r)[i] for r in left]
-            rcells = [report.cells(table, r)[i] for r in right]
-            lsum, rsum = sum_cells(lcells), sum_cells(rcells)
-            if lsum is None or rsum is None or lsum == rsum:
-                continue
+        for i, left, right in failing_sides(report, equation):
             message = texts.IDENTITY.format(
                 table=table.name,
-                column=column.label,
-                left=_terms([r.short for r in left], lcells),
-                right=_terms([r.short for r in right], rcells),
+                column=table.columns[i].label,
+                left=_terms([r.short for r, _ in left], [c for _, c in left]),
+                right=_terms([r.short for r, _ in right], [c for _, c in right]),
             )
-            places = tuple(table.cell_path(r, i) for r in (*left, *right))
+            places = tuple(table.cell_path(r, i) for r, _ in (*left, *right))
             yield _finding(report, equation.rule, message, places)
 
 
