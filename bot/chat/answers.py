@@ -33,6 +33,16 @@ class Answers(_Walk):
     def _answer(self, ctx: Context, text: str) -> Reply:
         """A typed answer belongs to the question the member was shown last, wherever the report stands now
         (a colleague may have moved it on); when that is not known, to the current question."""
+        addressed = self._addressed(ctx, text, texts.NOT_A_QUESTION)
+        if isinstance(addressed, Reply):
+            return addressed
+        target, seen = addressed
+        return self._answer_to(ctx, target, text, seen)
+
+    def _addressed(self, ctx: Context, text: str, nothing: str) -> tuple[Question, Seen | None] | Reply:
+        """The question a message (typed or uploaded) answers, or the reply when that cannot be told: shown
+        before any question, possibly meant for either of two (then held until the member says which), or
+        no question at all (``nothing`` says so)."""
         step = next_step(ctx.progress)
         current = step.question if isinstance(step, Ask) else None
         seen = ctx.seen()
@@ -47,8 +57,8 @@ class Answers(_Walk):
             seen = replace(seen, asks=seen.maybe) if newer is not None else seen
         target = question(ctx.report.format, seen.asks) if seen is not None and seen.asks else current
         if target is None:
-            return Reply([Screen(texts.NOT_A_QUESTION), self._screen(ctx)])
-        return self._answer_to(ctx, target, text, seen)
+            return Reply([Screen(nothing), self._screen(ctx)])
+        return target, seen
 
     def _asked(self, ctx: Context, q: Question) -> Screen:
         """The screen that asks ``q`` (the current step's, or that question's again)."""
@@ -186,19 +196,18 @@ class Answers(_Walk):
         return Reply([Screen(texts.PROSE_DRAFT.format(chars=len(combined)), done, asks=q.id)])
 
     def _upload(self, ctx: Context, text: str) -> Reply:
-        step = next_step(ctx.progress)
-        seen = ctx.seen()
-        q = question(ctx.report.format, seen.asks) if seen and seen.asks else None
-        if q is None and seen is None and isinstance(step, Ask):
-            q = step.question
-        if q is None or q.kind is not Kind.PROSE:
+        """A file that is no report: the text of the prose part the member was shown, found as for a typed
+        answer; shown as the draft it became."""
+        addressed = self._addressed(ctx, text, texts.UPLOAD_NOT_NOW)
+        if isinstance(addressed, Reply):
+            return addressed
+        q, _ = addressed
+        if q.kind is not Kind.PROSE or q.prose is None:
             return Reply([Screen(texts.UPLOAD_NOT_NOW), self._screen(ctx)])
         reply = self._prose_chunk(ctx, q, None, text)
-        if q.id in ctx.progress.drafts and ctx.progress.drafts[q.id] == text.strip():  # taken: show what and why
-            assert q.prose is not None
-            shown = texts.UPLOAD_AS_DRAFT.format(
-                name=q.prose.name, chars=len(text.strip()), excerpt=screens.excerpt(text.strip())
-            )
+        taken = text.strip()
+        if ctx.progress.drafts.get(q.id) == taken:  # taken as the draft: show what it became
+            shown = texts.UPLOAD_AS_DRAFT.format(name=q.prose.name, chars=len(taken), excerpt=screens.excerpt(taken))
             return Reply([replace(reply.screens[0], text=shown)])
         return reply
 
