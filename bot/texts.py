@@ -253,11 +253,6 @@ UPLOAD_AS_DRAFT = (
 )
 BUTTON_REWRITE = "重写"
 DRAFT_CLEARED = "已清除“{name}”的草稿，什么也没有保存。"
-UPLOAD_REPORT_LAYOUT = (
-    "找到了报告标题，但读不出其中的章节和表格（例如全文连成一行）。"
-    "请发送 Word 原件（.docx）或网页（.html），或逐行复制的文字。"
-)
-UPLOAD_REPORT_UNREADABLE = "这个文件是一份年度报告，但无法导入：{reason}没有保存任何内容。"
 UPLOAD_EMPTY = "文件中没有文字内容。"
 
 # --- bot commands (the menu) ---------------------------------------------------------------------
@@ -343,6 +338,7 @@ IMPORT_TABLE_MISSING = "{table}：没有找到这张表，全部留空。"
 IMPORT_ROW_MISSING = "{place}：没有找到这一行的数字，已留空。"
 IMPORT_ROW_COUNT = "{place}：读到 {found} 个数字，应为 {width} 个，无法确定各自属于哪一栏，整行留空。"
 IMPORT_ROW_AMBIGUOUS = "{place}：读到 {found} 个数字和空白单元格，应为 {width} 栏，无法确定空白在哪一栏，整行留空。"
+IMPORT_ROW_RUN = "{place}：数字连在一起（{digits}），无法确定如何分成 {width} 栏，整行留空。"
 IMPORT_CELL_UNREADABLE = "{place}：“{text}”无法识别为数字，已留空。"
 IMPORT_CELL_BLANK = "{place}：单元格空白，已留空。"
 IMPORT_WARNING = "导入提示 {warning}"
@@ -417,6 +413,13 @@ NUDGE_NONE = "“{agency}”没有可提醒的填报人员（尚无人加入、�
 
 # --- importing in the chat -------------------------------------------------------------------------
 IMPORT_SUMMARY_LAST = "已读取上年（{year} 年度）报告：{agency}，成文日期 {date}。"
+IMPORT_SUMMARY_NO_YEAR = "已读取年度报告：{agency}，成文日期 {date}。文件中没有写明是哪一年度的报告。"
+IMPORT_ASK_YEAR = "请选择这份报告的年度："
+BUTTON_IMPORT_YEAR_LAST = "{year} 年度（上年报告）"
+BUTTON_IMPORT_YEAR_THIS = "{year} 年度（本年草稿）"
+IMPORT_YEAR_LAST = "按 {year} 年度（上年）报告导入。"
+IMPORT_YEAR_THIS = "按 {year} 年度（本年）报告草稿导入。"
+IMPORT_UNNAMED = "（文件未写明）"
 IMPORT_SUMMARY_THIS = "已读取本年度（{year} 年度）报告草稿：{agency}。"
 IMPORT_OTHER_AGENCY = "注意：文件中的机构是“{file}”，将作为“{ours}”的报告保存。"
 IMPORT_TABLES = (

@@ -483,12 +483,17 @@ def forget_pending_imports(*, session: Session, before: datetime) -> int:
     return count
 
 
+def pending_import(*, session: Session, member: Member, pending_id: int) -> PendingImport | None:
+    """The member's own pending import, left in place."""
+    pending = session.get(PendingImport, pending_id)
+    return pending if pending is not None and pending.member_id == member.id else None
+
+
 def take_pending_import(*, session: Session, member: Member, pending_id: int) -> PendingImport | None:
     """The member's own pending import, removed in the open transaction (a second tap finds nothing)."""
-    pending = session.get(PendingImport, pending_id)
-    if pending is None or pending.member_id != member.id:
-        return None
-    session.delete(pending)
+    pending = pending_import(session=session, member=member, pending_id=pending_id)
+    if pending is not None:
+        session.delete(pending)
     return pending
 
 

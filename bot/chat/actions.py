@@ -34,6 +34,7 @@ class Verb(StrEnum):
     SNOOZE = "sn"  # remind me on the next working day; argument: <agency id>-<year>
     IMPORT_CONFIRM = "ic"  # argument: the pending import's id
     IMPORT_CANCEL = "ix"
+    IMPORT_YEAR = "iy"  # the year of an upload that names none; argument: <pending import id>-<year>
     KEEP = "k"  # keep a colleague's answer given meanwhile; argument: the question
     OVERWRITE = "o"  # replace it with the member's own
     ANSWER_FOR = "a"  # the answer held was for this question (when the member may have seen either of two)
@@ -69,6 +70,7 @@ ARGUMENTS: dict[Verb, re.Pattern[str]] = {
     Verb.FINALIZE: re.compile(r"20[0-9]{2}[01][0-9][0-3][0-9]"),
     Verb.IMPORT_CONFIRM: POSITIVE,  # the pending import's id
     Verb.IMPORT_CANCEL: POSITIVE,
+    Verb.IMPORT_YEAR: re.compile(r"[1-9][0-9]{0,17}-20[0-9]{2}"),
     Verb.INVITE_LEVEL: re.compile(r"[1-9][0-9]{0,17}-(department|government)"),
     Verb.LEVEL: re.compile(r"[1-9][0-9]{0,17}-(department|government)"),
     Verb.REMOVE: re.compile(r"[1-9][0-9]{0,17}-[0-9]{1,9}"),

@@ -493,13 +493,12 @@ def finalize_confirm_screen(report: Report, day: date, example: str) -> Screen:
 def import_screen(imported: Imported, ours: str, this_year: int, overwrites: list[str], pending_id: int) -> Screen:
     """What an uploaded report holds, what could not be read, what it would overwrite; confirm or cancel."""
     report = imported.report
-    last = report.year != this_year
-    lines = [
-        (texts.IMPORT_SUMMARY_LAST if last else texts.IMPORT_SUMMARY_THIS).format(
-            year=report.year, agency=report.agency, date=texts.DATE_CN.format(d=report.date) if report.date else "—"
-        )
-    ]
-    if report.agency != ours:
+    last, ask_year = report.year != this_year, "year" in imported.unnamed
+    summary = texts.IMPORT_SUMMARY_LAST if last else texts.IMPORT_SUMMARY_THIS
+    summary = texts.IMPORT_SUMMARY_NO_YEAR if ask_year else summary
+    agency = ours if "agency" in imported.unnamed else report.agency
+    lines = [summary.format(year=report.year, agency=agency, date=_date_or_dash(report))]
+    if agency != ours:
         lines.append(texts.IMPORT_OTHER_AGENCY.format(file=report.agency, ours=ours))
 
     def total(key: str, column: int = -1) -> str:
@@ -529,14 +528,37 @@ def import_screen(imported: Imported, ours: str, this_year: int, overwrites: lis
     if overwrites:
         names = "、".join(question_name(q) for k in overwrites if (q := question(report.format, k)))
         lines.append(texts.IMPORT_OVERWRITES.format(count=len(overwrites), items=names))
+    if ask_year:
+        lines.append(texts.IMPORT_ASK_YEAR)
+        choices = ((texts.BUTTON_IMPORT_YEAR_LAST, this_year - 1), (texts.BUTTON_IMPORT_YEAR_THIS, this_year))
+        years = [_b(label.format(year=year), Verb.IMPORT_YEAR, f"{pending_id}-{year}") for label, year in choices]
+        return Screen("\n".join(lines), [years, [_b(texts.BUTTON_IMPORT_CANCEL, Verb.IMPORT_CANCEL, str(pending_id))]])
     lines.append(texts.IMPORT_CONFIRM_LAST if last else texts.IMPORT_CONFIRM_THIS)
-    buttons = [
+    return Screen("\n".join(lines), _import_buttons(pending_id))
+
+
+def import_year_screen(report: Report, this_year: int, overwrites: list[str], pending_id: int) -> Screen:
+    """An upload's year, once the member said it: what confirming would do, and the buttons to do it."""
+    last = report.year != this_year
+    lines = [(texts.IMPORT_YEAR_LAST if last else texts.IMPORT_YEAR_THIS).format(year=report.year)]
+    if overwrites:
+        names = "、".join(question_name(q) for k in overwrites if (q := question(report.format, k)))
+        lines.append(texts.IMPORT_OVERWRITES.format(count=len(overwrites), items=names))
+    lines.append(texts.IMPORT_CONFIRM_LAST if last else texts.IMPORT_CONFIRM_THIS)
+    return Screen("\n".join(lines), _import_buttons(pending_id))
+
+
+def _import_buttons(pending_id: int) -> list[list[tuple[str, str]]]:
+    return [
         [
             _b(texts.BUTTON_IMPORT_CONFIRM, Verb.IMPORT_CONFIRM, str(pending_id)),
             _b(texts.BUTTON_IMPORT_CANCEL, Verb.IMPORT_CANCEL, str(pending_id)),
         ]
     ]
-    return Screen("\n".join(lines), buttons)
+
+
+def _date_or_dash(report: Report) -> str:
+    return texts.DATE_CN.format(d=report.date) if report.date else "—"
 
 
 def _sum_text(report: Report, *keys: str) -> str:

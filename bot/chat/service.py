@@ -385,6 +385,8 @@ class Walk(Answers):
             return self._held(ctx, verb, arg)
         if verb in (Verb.IMPORT_CONFIRM, Verb.IMPORT_CANCEL):
             return self._import_decision(ctx, verb, arg)
+        if verb is Verb.IMPORT_YEAR:
+            return self._import_year(ctx, arg)
         if verb in (Verb.EDIT, Verb.EDIT_FROM_REVIEW):
             if question(ctx.report.format, arg) is None:
                 return self._stale(ctx)
@@ -554,6 +556,12 @@ class Walk(Answers):
 
     def _stage_import(self, ctx: Context, filename: str, imported: Imported) -> Reply:
         year, this = imported.report.year, ctx.row.year
+        if "year" in imported.unnamed:  # staged as last year's until the member says which year it is
+            report = replace(imported.report, agency=ctx.agency.name, level=ctx.agency.level, year=this - 1)
+            pending = repo.stage_pending_import(
+                session=ctx.session, member=ctx.member, filename=filename, data_json=datafile.dumps(report)
+            )
+            return Reply([screens.import_screen(imported, ctx.agency.name, this, [], pending.id)])  # type: ignore[arg-type]
         if year not in (this, this - 1):
             return Reply([Screen(texts.IMPORT_WRONG_YEAR.format(year=year, last=this - 1, this=this))])
         report = replace(imported.report, agency=ctx.agency.name, level=ctx.agency.level)
@@ -563,6 +571,21 @@ class Walk(Answers):
         overwrites = [] if year != this else [k for k, v in report.values.items() if ctx.report.values.get(k, v) != v]
         screen = screens.import_screen(imported, ctx.agency.name, this, overwrites, pending.id)  # type: ignore[arg-type]
         return Reply([screen])
+
+    def _import_year(self, ctx: Context, arg: str) -> Reply:
+        """The year of an upload that named none: what confirming would do in that year."""
+        pending_id, year = (int(part) for part in arg.split("-"))
+        pending = repo.pending_import(session=ctx.session, member=ctx.member, pending_id=pending_id)
+        this = ctx.row.year
+        if pending is None:
+            return Reply([Screen(texts.IMPORT_GONE)])
+        if year not in (this, this - 1):
+            return self._stale(ctx)
+        report = replace(datafile.loads(pending.data_json), year=year)
+        pending.data_json = datafile.dumps(report)
+        ctx.session.add(pending)
+        overwrites = [] if year != this else [k for k, v in report.values.items() if ctx.report.values.get(k, v) != v]
+        return Reply([screens.import_year_screen(report, this, overwrites, pending_id)])
 
     def _import_decision(self, ctx: Context, verb: Verb, arg: str) -> Reply:
         pending = repo.take_pending_import(

@@ -8,8 +8,8 @@ reading in a child process within a time and a memory limit (bot.importer.sandbo
 from __future__ import annotations
 
 import logging
-import re
 from dataclasses import dataclass
+from datetime import date
 from multiprocessing.reduction import ForkingPickler
 
 from bot import texts
@@ -55,31 +55,18 @@ def extract_text(filename: str, data: bytes) -> str:
     return text
 
 
-# A report's own title somewhere in the text: a year (or ××××) right before 政府信息公开(工作)年度报告. The
-# standard preamble's "《…政府信息公开工作年度报告格式》" has no year before it, so prose is not mistaken.
-REPORT_TITLE = re.compile(r"(?:\d{4}|[〇零一二三四五六七八九]{4}|××××|XXXX)\s*年度?\s*政府信息公开(?:工作)?年度报告")
-
-
 def as_report(filename: str, data: bytes) -> Imported | None:
-    """The upload read as an annual report; None when it is no report (then it is prose). A file that is
-    a report but cannot be read raises UploadError saying why: it is never taken for a prose answer."""
+    """The upload read as an annual report; None when it shows no sign of one (then it is prose).
+
+    A report that does not name its agency or its year is still one: it is read for the member's
+    agency, and ``unnamed`` tells the chat to ask the year.
+    """
     try:
         return import_report(filename, data)
     except ImportFailed as exc:
-        reason = str(exc)
-        recognised = reason == texts.IMPORT_NO_TITLE  # its sections or tables were read, its title was not
-        if recognised:
-            raise UploadError(texts.UPLOAD_REPORT_UNREADABLE.format(reason=reason)) from None
-        if reason == texts.IMPORT_NOT_A_REPORT and _titled(filename, data):  # titled, but its layout not read
-            raise UploadError(texts.UPLOAD_REPORT_UNREADABLE.format(reason=texts.UPLOAD_REPORT_LAYOUT)) from None
+        if str(exc) == texts.IMPORT_NO_TITLE:
+            return import_report(filename, data, agency=texts.IMPORT_UNNAMED, year=date.today().year, fill_in=True)
         return None  # not a report, or not a file at all: read as prose, which says why it cannot be
-
-
-def _titled(filename: str, data: bytes) -> bool:
-    try:
-        return REPORT_TITLE.search(extract_text(filename, data)) is not None
-    except UploadError:
-        return False
 
 
 def _has_tables(imported: Imported) -> bool:

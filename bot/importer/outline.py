@@ -22,14 +22,33 @@ from bot.report.numbers import parse_chinese_integer
 from bot.schema import FORMAT_2021, Prose, Section
 
 STOP = r"[^>|»/\\:：，,。;；]"
-TITLE = re.compile(
-    rf"[《「]?\s*(?P<before>{STOP}*?)\s*(?P<year>(?:19|20)\d\d)\s*年\s*度?\s*(?P<after>{STOP}*?)"
-    r"\s*政府信息公开\s*(?:工作\s*)?年度报告\s*[》」]?"
+YEAR = r"(?P<year>(?:19|20)\d\d)"
+REPORT = r"政府信息公开\s*(?:工作\s*)?"
+# The ways a title names the year: before the report's name (with the agency before or after the year),
+# inside it (…工作2024年度报告), or after it in brackets (…年度报告（2022年）).
+TITLE_FORMS = (
+    rf"{{agency}}\s*{YEAR}\s*年\s*度?\s*{{after}}\s*{REPORT}(?:年度\s*)?报告",
+    rf"{{agency}}\s*{REPORT}{YEAR}\s*年\s*度?\s*报告",
+    rf"{{agency}}\s*{REPORT}年度\s*报告\s*[（(]\s*{YEAR}\s*年?\s*度?\s*[)）]",
 )
+AGENCY = rf"(?P<before>{STOP}*?)"
+# Inside a line of other text the title starts the line, or follows a space or a page's separator
+# ("首页 > 年报 > …", "标题：…"), and the agency before the year is one word.
+AGENCY_IN_LINE = r"(?P<before>[^\s>|»/\\:：，,。;；]{0,40}?)"
+SET_APART = r"(?<![^\s>|»/\\:：】\]])"
+
+
+def _title_pattern(form: str, agency: str, prefix: str = "") -> re.Pattern[str]:
+    form = form.replace("{agency}", agency).replace("{after}", agency.replace("before", "after"))
+    return re.compile(prefix + r"(?:标题\s*[:：]\s*)?[《「]?\s*" + form + r"\s*[》」]?")
+
+
+TITLES = tuple(_title_pattern(form, AGENCY) for form in TITLE_FORMS)
+TITLES_IN_LINE = tuple(_title_pattern(form, AGENCY_IN_LINE, SET_APART) for form in TITLE_FORMS)
 CN = "〇零一二三四五六七八九十"
 DATE = re.compile(rf"(?P<y>[\d{CN}]{{4}})\s*年\s*(?P<m>[\d{CN}]{{1,3}})\s*月\s*(?P<d>[\d{CN}]{{1,3}})\s*日")
 ISO_DATE = re.compile(r"(?P<y>\d{4})[-./](?P<m>\d{1,2})[-./](?P<d>\d{1,2})")
-STATISTICS_YEAR = re.compile(r"统计期限为\s*(?P<year>\d{4})\s*年")
+STATISTICS_YEAR = re.compile(r"统计(?:期限|时限|时间|区间)\s*[为是自从:：]?\s*(?P<year>\d{4})\s*年")
 SUBHEADING = re.compile(r"\s*[（(]\s*(?P<n>[一二三四五六七八九十]+)\s*[）)]\s*(?P<head>[^。：:]*)[。：:]?\s*")
 SENTENCE_END = "。！？；…."
 MAX_SUBHEADING = 25  # letters in a sub-heading; longer is a paragraph that happens to be numbered
@@ -92,13 +111,25 @@ def _subheading(text: str, heading: str) -> tuple[bool, str]:
     return False, ""
 
 
+def find_title(text: str) -> re.Match[str] | None:
+    """The first title in a line of other text (as a copied page runs on), set apart from what is before."""
+    found = (m for pattern in TITLES_IN_LINE if (m := pattern.search(text)))
+    return min(found, key=lambda m: m.start(), default=None)
+
+
+def _agency(match: re.Match[str]) -> str:
+    named = match["before"] or match.groupdict().get("after") or ""
+    return named.strip().removesuffix("关于").strip()
+
+
 def _title(paragraphs: list[tuple[int, str]]) -> tuple[int, str | None, int | None]:
     """Where the title is, the agency and the year it names; (-1, None, None) when there is none."""
     for n, (at, text) in enumerate(paragraphs):
-        match = TITLE.fullmatch(text.strip()) if len(text) <= MAX_TITLE else None
+        found = (m for pattern in TITLES if (m := pattern.fullmatch(text.strip())))
+        match = next(found, None) if len(text) <= MAX_TITLE else None
         if not match:
             continue
-        agency = (match["before"] or match["after"]).strip()
+        agency = _agency(match)
         if not agency and n > 0 and len(paragraphs[n - 1][1].strip()) <= MAX_SIGNATURE:
             agency = paragraphs[n - 1][1].strip()  # the agency on a line of its own above
         return at, agency or None, int(match["year"])
@@ -182,8 +213,8 @@ def read_outline(blocks: list[Block]) -> Outline:
     outline.date = outline.date or next((d for t in top if (d := read_date(t))), None)
     preamble = [t for t in top if not _is_date_line(t) and t.strip() != outline.agency]  # nor an author line
     _set(outline, FORMAT_2021.sections[0], preamble)
-    if outline.year is None:
-        stated = next((m for t in preamble if (m := STATISTICS_YEAR.search(t))), None)
+    if outline.year is None:  # no title: the year the preamble states, or the report it names
+        stated = next((m for t in preamble for p in (STATISTICS_YEAR, *TITLES) if (m := p.search(t))), None)
         outline.year = int(stated["year"]) if stated else None
 
     table_span: list[int] = []

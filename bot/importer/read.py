@@ -13,6 +13,7 @@ from bot.importer import files
 from bot.importer.blocks import Block, read_text
 from bot.importer.files import FileKind, ImportFailed
 from bot.importer.outline import read_outline
+from bot.importer.runon import split_run_on
 from bot.importer.tables import read_tables
 from bot.importer.tokens import stream
 from bot.importer.web import read_html
@@ -32,6 +33,7 @@ class Imported:
     warnings: list[str]  # what could not be read, each naming its place
     format_detected: Format  # FORMAT_2021, or FORMAT_2019 for a report in the 2019 trial format
     findings: list[Finding]  # the checks of the imported report
+    unnamed: tuple[str, ...] = ()  # "agency", "year": what the file did not say and was given instead
 
 
 def _blocks(kind: FileKind, data: bytes) -> list[Block]:
@@ -59,17 +61,28 @@ def _given(
 
 
 def from_blocks(
-    blocks: list[Block], *, agency: str | None = None, year: int | None = None, level: Level | None = None
+    blocks: list[Block],
+    *,
+    agency: str | None = None,
+    year: int | None = None,
+    level: Level | None = None,
+    fill_in: bool = False,
 ) -> Imported:
     """The report a document's blocks hold, or ImportFailed when they hold none.
 
-    ``agency``, ``year`` and ``level`` replace what the file says (or does not say).
+    ``agency``, ``year`` and ``level`` replace what the file says; with ``fill_in`` they are used only
+    where the file says nothing.
     """
+    blocks = split_run_on(blocks)
     outline = read_outline(blocks)
     tables = read_tables(stream(outline.tables))
     if not outline.recognised and not tables.values:
         raise ImportFailed(texts.IMPORT_NOT_A_REPORT)
-    agency, year, overridden = _given(outline.agency, outline.year, agency, year)
+    unnamed = tuple(name for name, said in (("agency", outline.agency), ("year", outline.year)) if said is None)
+    if fill_in:
+        agency, year, overridden = outline.agency or agency, outline.year or year, []
+    else:
+        agency, year, overridden = _given(outline.agency, outline.year, agency, year)
     if not agency or year is None:
         raise ImportFailed(texts.IMPORT_NO_TITLE)
     warnings = [texts.IMPORT_FORMAT_2019.format(missing="；".join(MISSING_IN_2019))] if tables.old_format else []
@@ -80,17 +93,24 @@ def from_blocks(
         level = Level.GOVERNMENT if agency.endswith(GOVERNMENT_SUFFIX) else Level.DEPARTMENT
     values = {**outline.texts, **tables.values}
     report = Report(agency=agency, level=level, year=year, date=outline.date, values=values)
-    return Imported(report, warnings, FORMAT_2019 if tables.old_format else FORMAT_2021, check(report))
+    return Imported(report, warnings, FORMAT_2019 if tables.old_format else FORMAT_2021, check(report), unnamed)
 
 
 def import_report(
-    filename: str, data: bytes, *, agency: str | None = None, year: int | None = None, level: Level | None = None
+    filename: str,
+    data: bytes,
+    *,
+    agency: str | None = None,
+    year: int | None = None,
+    level: Level | None = None,
+    fill_in: bool = False,
 ) -> Imported:
     """Read a report from a .txt copied from a web page, a .docx, an .html page or a data file (.json).
 
     ``agency``, ``year`` and ``level``, when given, replace what the file says; the warnings name what it
-    said otherwise. Without them a file that names no agency or year is refused. Raises ImportFailed,
-    with a message fit to show, for a file that is refused or holds no report.
+    said otherwise. With ``fill_in`` they are used only where the file says nothing (``unnamed`` says
+    where). Without them a file that names no agency or year is refused. Raises ImportFailed, with a
+    message fit to show, for a file that is refused or holds no report.
     """
     kind = files.kind_of(filename)
     files.check_size(data)
@@ -106,4 +126,4 @@ def import_report(
     blocks = _blocks(kind, data)
     if not blocks:
         raise ImportFailed(texts.UPLOAD_EMPTY)
-    return from_blocks(blocks, agency=agency, year=year, level=level)
+    return from_blocks(blocks, agency=agency, year=year, level=level, fill_in=fill_in)

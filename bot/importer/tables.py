@@ -4,8 +4,10 @@ A row is found by its label (the shortest run of words ending just before the nu
 row, so a group label or a split label in front does not matter) and takes the numbers that follow
 it. Its cells are placed only when that is certain: as many numbers as columns; or fewer, with blanks,
 where exactly one way of lining them up keeps every number inside the row. Otherwise the whole row
-stays unknown and a warning says so. Table 四 may stand as three rows of five, or (as the format
-prints it) as three blocks of headers over one line of fifteen numbers.
+stays unknown and a warning says so. Digits written together ("000", "规章000") are cut into cells
+only where exactly one cut is possible with no number written with a leading zero. Table 四 may stand
+as three rows of five, or (as the format prints it) as three blocks of headers over one line of
+fifteen numbers.
 
 A report in the 2019 trial format is recognised by the words of its table 二 and by its undivided
 （六）其他处理 row; the cells that mean the same in 2021 are carried over, the rest stay unknown.
@@ -13,8 +15,11 @@ A report in the 2019 trial format is recognised by the words of its table 二 an
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cache
+from math import prod
 
 from bot import texts
 from bot.importer.labels import LabelIndex, Target, key, targets
@@ -26,6 +31,8 @@ from bot.schema.format2019 import CARRIED_INTO_2021, OTHER_HANDLING_2019, T3_201
 from bot.schema.format2021 import T3, T4
 
 MAX_LABEL_WORDS = 8  # a label split into more pieces than this is not one label
+MAX_RUN = 64  # digits in one run: a table row holds at most 15 cells of a few digits
+PART = re.compile(r"(?:0|[1-9]\d*)(?:\.\d+)?")  # one number as it is written on its own
 Found = dict[str, tuple[Target, list[Token]]]  # row key → where it belongs, the value tokens after it
 
 
@@ -71,6 +78,16 @@ def _values(tokens: list[Token], start: int, width: int) -> list[Token]:
     return values
 
 
+def _candidates(tokens: list[Token], words: list[int]) -> Iterator[str]:
+    """What the label before some numbers may be, shortest first: the last words, or, where the last
+    word was glued to the text before it, the end of that word."""
+    last = tokens[words[-1]]
+    if last.glued:
+        yield from (last.text[start:] for start in range(len(last.text) - 2, 0, -1))
+    for first in range(len(words) - 1, max(len(words) - 1 - MAX_LABEL_WORDS, -1), -1):
+        yield "".join(tokens[w].text for w in words[first:])
+
+
 def find_rows(tokens: list[Token], index: LabelIndex) -> Found:
     """Each row's first occurrence that has any value: row key → (where it belongs, its value tokens)."""
     found: Found = {}
@@ -80,8 +97,8 @@ def find_rows(tokens: list[Token], index: LabelIndex) -> Found:
             i += 1
             continue
         words, i = _label_run_end(tokens, i)
-        for first in range(len(words) - 1, max(len(words) - 1 - MAX_LABEL_WORDS, -1), -1):
-            target = index.find("".join(tokens[w].text for w in words[first:]))
+        for label in _candidates(tokens, words):
+            target = index.find(label)
             if target is None:
                 continue
             values = _values(tokens, words[-1] + 1, len(target.table.columns))
@@ -97,10 +114,79 @@ class Misread:
 
     found: int
     ambiguous: bool
+    run: str = ""  # the digits written together that could not be cut with certainty
+
+
+@cache
+def _ways(run: str, parts: int) -> int:
+    """In how many ways (0, 1, or 2 for several) the digits can be cut into so many numbers."""
+    if parts == 1:
+        return int(PART.fullmatch(run) is not None)
+    ways = 0
+    for end in range(1, len(run) - parts + 2):
+        if PART.fullmatch(run[:end]) and run[end] != ".":
+            ways = min(ways + _ways(run[end:], parts - 1), 2)
+            if ways == 2:
+                break
+    return ways
+
+
+def _cut(run: str, parts: int) -> list[str]:
+    """The one way to cut the digits into so many numbers (there must be exactly one)."""
+    if parts == 1:
+        return [run]
+    end = next(e for e in range(1, len(run)) if PART.fullmatch(run[:e]) and run[e] != "." and _ways(run[e:], parts - 1))
+    return [run[:end], *_cut(run[end:], parts - 1)]
+
+
+def _compositions(total: int, count: int) -> Iterator[tuple[int, ...]]:
+    """Every way to write ``total`` as ``count`` whole numbers of at least 1, in order."""
+    if count == 1:
+        yield (total,)
+        return
+    for first in range(1, total - count + 2):
+        yield from ((first, *rest) for rest in _compositions(total - first, count - 1))
+
+
+def _spread(runs: list[str], parts: int) -> tuple[int, ...] | None:
+    """How many numbers each run holds, where exactly one cut gives ``parts`` in all; else None."""
+    if not runs or not len(runs) <= parts <= sum(len(r) for r in runs):
+        return None
+    fitting = None
+    for shares in _compositions(parts, len(runs)):
+        ways = prod(_ways(run, share) for run, share in zip(runs, shares, strict=True))
+        if ways > 1 or (ways and fitting):
+            return None
+        fitting = shares if ways else fitting
+    return fitting
+
+
+def _unrun(values: list[Token], width: int) -> list[Token] | Misread:
+    """The values with each run of digits cut into its numbers, where only one cut fits the row."""
+    runs = [v.text for v in values if v.kind is Kind.RUN]
+    others = [v for v in values if v.kind not in (Kind.RUN, Kind.BLANK)]
+    spread = _spread(runs, width - len(others)) if all(len(r) <= MAX_RUN for r in runs) else None
+    if spread is None:
+        return Misread(len(others) + len(runs), ambiguous=True, run=" ".join(runs))
+    shares = iter(spread)
+    cut: list[Token] = []
+    for value in values:
+        if value.kind is Kind.RUN:
+            cut += [Token(Kind.NUMBER, part) for part in _cut(value.text, next(shares))]
+        elif value.kind is not Kind.BLANK:
+            cut.append(value)
+    return cut
 
 
 def line_up(values: list[Token], width: int) -> list[Token] | Misread:
-    """The row's ``width`` cells, or why they cannot be told apart."""
+    """The row's ``width`` cells, or why they cannot be told apart.
+
+    A row of several cells that holds one word of digits alone ("110023101510012") was written together.
+    """
+    if width > 1 and len(values) == 1 and values[0].kind is Kind.NUMBER and values[0].text.isdigit():
+        values = [Token(Kind.RUN, values[0].text)]
+    if any(v.kind is Kind.RUN for v in values):
+        return _unrun(values, width)
     filled = [i for i, v in enumerate(values) if v.kind is not Kind.BLANK]
     if len(filled) == width:
         return [values[i] for i in filled]
@@ -125,11 +211,17 @@ class TablesRead:
     old_format: bool = False
 
 
+def _misread(misread: Misread, where: str, width: int) -> str:
+    if misread.run:
+        return texts.IMPORT_ROW_RUN.format(place=where, digits=misread.run, width=width)
+    template = texts.IMPORT_ROW_AMBIGUOUS if misread.ambiguous else texts.IMPORT_ROW_COUNT
+    return template.format(place=where, found=misread.found, width=width)
+
+
 def _cells(table: Table, row: Row, values: list[Token], read: TablesRead) -> RowValue | None:
     lined = line_up(values, len(table.columns))
     if isinstance(lined, Misread):
-        template = texts.IMPORT_ROW_AMBIGUOUS if lined.ambiguous else texts.IMPORT_ROW_COUNT
-        read.warnings.append(template.format(place=place(table, row), found=lined.found, width=len(table.columns)))
+        read.warnings.append(_misread(lined, place(table, row), len(table.columns)))
         return None
     cells: list[Cell] = []
     for i, token in enumerate(lined):
@@ -144,10 +236,15 @@ def _cells(table: Table, row: Row, values: list[Token], read: TablesRead) -> Row
     return None if all(c is None for c in cells) else tuple(cells)
 
 
+def _starts(token: Token, starts: set[str]) -> bool:
+    """Whether a label is one of these, or (written together with those after it) starts with one."""
+    return key(token.text).startswith(tuple(starts))
+
+
 def _blocks(tokens: list[Token]) -> list[Token] | None:
     """Table 四 as printed: the fifteen values after its last header, once its headings have begun."""
     starts = {key(r.label) for r in T4.rows} | {key(g) for r in T4.rows for g in r.groups}
-    begun = next((i for i, t in enumerate(tokens) if t.kind is Kind.LABEL and key(t.text) in starts), None)
+    begun = next((i for i, t in enumerate(tokens) if t.kind is Kind.LABEL and _starts(t, starts)), None)
     if begun is None:
         return None
     width = len(T4.rows) * len(T4.columns)
@@ -171,8 +268,7 @@ def _reviews(tokens: list[Token], found: Found, read: TablesRead) -> None:
     elif any(row.key in found for row in T4.rows):
         rows = {row.key: found[row.key][1] for row in T4.rows if row.key in found}
     elif values is not None:
-        template = texts.IMPORT_ROW_AMBIGUOUS if lined.ambiguous else texts.IMPORT_ROW_COUNT
-        read.warnings.append(template.format(place=T4.name, found=lined.found, width=width))
+        read.warnings.append(_misread(lined, T4.name, width))
         return
     _store(T4, rows, read)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.chat.uploads import UploadError, as_report
+from bot.chat.uploads import as_report
 from tests.conftest import DATA
 from tests.e2e.test_uploads_land import ONE_LINE_REPORT, PREAMBLE
 
@@ -16,17 +16,25 @@ def test_a_readable_report_is_a_report() -> None:
     assert imported is not None and imported.report.agency == "绥芬河市文体广电和旅游局"
 
 
-@pytest.mark.parametrize(
-    "text",
-    [
-        ONE_LINE_REPORT,  # titled, but its sections run into one line
-        SEED_TEXT.replace("\n", " "),
-        "\n".join(line for line in SEED_TEXT.splitlines() if "年度报告" not in line),  # sections, no title
-    ],
-)
-def test_a_report_that_cannot_be_read_is_refused_never_taken_for_prose(text: str) -> None:
-    with pytest.raises(UploadError, match="是一份年度报告，但无法导入"):
-        as_report("report.txt", text.encode())
+@pytest.mark.parametrize("text", [ONE_LINE_REPORT, SEED_TEXT.replace("\n", " ")])
+def test_a_report_run_into_one_line_is_a_report(text: str) -> None:
+    imported = as_report("report.txt", text.encode())
+    assert imported is not None and imported.unnamed == ()
+
+
+def test_a_report_that_names_no_year_is_a_report_whose_year_is_asked() -> None:
+    untitled = "\n".join(line for line in SEED_TEXT.splitlines() if "年度报告" not in line)
+    imported = as_report("report.txt", untitled.encode())
+    assert imported is not None and imported.unnamed == ("year",)
+    assert imported.report.agency == "绥芬河市文体广电和旅游局"  # from its signature
+    assert imported.report.row("applications.new") == (0, 0, 0, 0, 0, 0, 0)
+
+
+def test_a_report_that_names_neither_agency_nor_year() -> None:
+    lines = SEED_TEXT.splitlines()
+    body = lines[lines.index("一、总体情况") : lines.index("绥芬河市文体广电和旅游局")]
+    imported = as_report("report.txt", "\n".join(body).encode())
+    assert imported is not None and imported.unnamed == ("agency", "year")
 
 
 @pytest.mark.parametrize(

@@ -3,11 +3,18 @@ shown as the draft it became and can be cleared (重写), and a file nobody aske
 
 from __future__ import annotations
 
+import re
+
 from tests.e2e.conftest import BotProcess, joined, run
 from tests.e2e.test_table_three import skip_to_table_three
+from tests.importer.test_web_text import LINES
 from tests.support import FakeBotApi
 
-# Last year's report as a careless copy from a web page: title, headings and tables run into one line.
+# Last year's report of a county as a careless copy from a web page: everything in one line.
+COUNTY_ONE_LINE = " ".join(line.replace("\t", " ") for line in LINES)
+# A copy that starts below the title and states no period: the file names no year.
+UNTITLED = re.sub(r"本报告所列数据[^。]*。", "", "\n".join(LINES[1:]))
+# A shorter one, run into one line too.
 ONE_LINE_REPORT = (
     "某某市某某局2025年度政府信息公开工作年度报告 发布时间：2026-01-20 一、总体情况 2025年，我局认真贯彻落实"
     "《条例》…… 二、主动公开政府信息情况 第二十条第（一）项 信息内容 本年制发件数 本年废止件数 现行有效件数 规章 0 0 0 "
@@ -19,13 +26,44 @@ PREAMBLE = (
 )
 
 
-def test_a_report_is_never_a_prose_answer_and_a_draft_can_be_cleared(server: FakeBotApi, bot: BotProcess) -> None:
+def test_last_years_text_sent_at_the_preamble_is_imported_not_a_draft(server: FakeBotApi, bot: BotProcess) -> None:
     async def conversation() -> None:
         chat = await joined(server, bot)  # 开篇说明 is asked
-        await chat.upload("2025年报告.txt", ONE_LINE_REPORT.encode())
-        refused = await chat.expect("是一份年度报告，但无法导入")
-        assert "读不出其中的章节和表格" in refused.text and "已记录" not in refused.text
-        await chat.expect("请填写“开篇说明”")  # the question again, nothing stored
+        await chat.upload("2025年报告.txt", COUNTY_ONE_LINE.encode())
+        summary = await chat.expect("已读取上年（2025 年度）报告：某某县人民政府")
+        assert "草稿" not in summary.text and "表三：新收 81 件" in summary.text
+        assert summary.button_texts == ["确认导入", "取消"]
+        await chat.click("确认导入")
+        await chat.expect("✅ 已保存 2025 年度报告")
+        await skip_to_table_three(chat, preamble="沿用上年内容")
+        await chat.click("有")
+        await chat.expect("一、本年新收")
+        await chat.send("0")
+        offer = await chat.expect("上年报告“四、结转下年度继续办理”为：4 0 0 0 0 0（总计 4）")
+        assert "沿用：4 0 0 0 0 0" in offer.button_texts
+
+    run(conversation())
+
+
+def test_a_report_naming_no_year_asks_which_year_it_is(server: FakeBotApi, bot: BotProcess) -> None:
+    async def conversation() -> None:
+        chat = await joined(server, bot)
+        await chat.upload("年报.txt", UNTITLED.encode())
+        asked = await chat.expect("文件中没有写明是哪一年度的报告")
+        assert asked.button_texts == ["2025 年度（上年报告）", "2026 年度（本年草稿）", "取消"]
+        await chat.click("2025 年度（上年报告）")
+        await chat.expect("按 2025 年度（上年）报告导入")
+        await chat.click("确认导入")
+        await chat.expect("✅ 已保存 2025 年度报告")
+        await chat.click("2025 年度（上年报告）", message=asked)  # a second tap on the old question
+        await chat.expect("这个导入已处理、已取消或已过期")
+
+    run(conversation())
+
+
+def test_a_prose_file_is_a_draft_that_can_be_cleared(server: FakeBotApi, bot: BotProcess) -> None:
+    async def conversation() -> None:
+        chat = await joined(server, bot)  # 开篇说明 is asked
         await chat.upload("开篇说明.txt", PREAMBLE.encode())
         shown = await chat.expect("文件不是年度报告，已把其中的文字（89 字）作为“开篇说明”的草稿")
         assert shown.button_texts == ["完成", "重写"] and "编制本报告" in shown.text
