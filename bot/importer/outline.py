@@ -51,6 +51,12 @@ ISO_DATE = re.compile(r"(?P<y>\d{4})[-./](?P<m>\d{1,2})[-./](?P<d>\d{1,2})")
 STATISTICS_YEAR = re.compile(r"统计(?:期限|时限|时间|区间)\s*[为是自从:：]?\s*(?P<year>\d{4})\s*年")
 SUBHEADING = re.compile(r"\s*[（(]\s*(?P<n>[一二三四五六七八九十]+)\s*[）)]\s*(?P<head>[^。：:]*)[。：:]?\s*")
 SENTENCE_END = "。！？；…."
+# What a web page shows around an article: where it is, when and by whom it was published, how often read.
+FURNITURE = re.compile(
+    r"当前位置|您的位置|您现在的位置|发布(?:时间|日期|机构|单位)|(?:信息|文章)?来源|浏览(?:次数|量)|点击(?:数|量|率)"
+    r"|阅读(?:次数|量)|字体|字号|分享到|索引号|主题分类|发文(?:机关|字号|日期)|公开(?:方式|范围|时限)|打印本页|关闭窗口"
+)
+PREAMBLE_START = re.compile(r"本年度报告|本报告|本年报|根据|依照|依据|按照|为贯彻|为进一步|现将|现公布")
 MAX_SUBHEADING = 25  # letters in a sub-heading; longer is a paragraph that happens to be numbered
 MAX_SIGNATURE = 40
 MAX_TITLE = 120  # a title is one short line; this also keeps the title pattern from long lines
@@ -81,6 +87,22 @@ def read_date(text: str) -> date | None:
         return date(*parts)  # type: ignore[arg-type]
     except (TypeError, ValueError):
         return None
+
+
+def is_furniture(text: str) -> bool:
+    """A line of the page around the report (发布时间：… 来源：… 浏览次数：…), not of the report."""
+    return FURNITURE.search(text) is not None and not any(ch in text for ch in "。；;")
+
+
+def furniture_end(text: str) -> int:
+    """Where the page's furniture at the start of a line ends and the report's preamble begins; 0 if not."""
+    sentence = text[: next((n for n, ch in enumerate(text) if ch in "。；;"), len(text))]
+    last = None
+    for last in FURNITURE.finditer(sentence):  # noqa: B007 - the last one is wanted
+        pass
+    if last is None or (start := PREAMBLE_START.search(sentence, last.end())) is None:
+        return 0
+    return start.start()
 
 
 def _is_date_line(text: str) -> bool:
@@ -211,7 +233,7 @@ def read_outline(blocks: list[Block]) -> Outline:
 
     top = [t for i, t in paragraphs if title_at < i < body_start]
     outline.date = outline.date or next((d for t in top if (d := read_date(t))), None)
-    preamble = [t for t in top if not _is_date_line(t) and t.strip() != outline.agency]  # nor an author line
+    preamble = [t for t in top if not _is_date_line(t) and t.strip() != outline.agency and not is_furniture(t)]
     _set(outline, FORMAT_2021.sections[0], preamble)
     if outline.year is None:  # no title: the year the preamble states, or the report it names
         stated = next((m for t in preamble for p in (STATISTICS_YEAR, *TITLES) if (m := p.search(t))), None)

@@ -19,7 +19,7 @@ from itertools import pairwise
 
 from bot.importer.blocks import Block, Paragraph
 from bot.importer.labels import letters, split_numbering
-from bot.importer.outline import DATE, ISO_DATE, find_title
+from bot.importer.outline import DATE, ISO_DATE, find_title, furniture_end
 from bot.schema import FORMAT_2021
 
 GAP = r"[\s、，,·]*"  # what may stand between the characters of a heading as people write it
@@ -120,7 +120,11 @@ def _titled(blocks: list[Block]) -> list[Block]:
         if isinstance(block, Paragraph) and (match := _standalone_date(block.text)):
             top = [*top[:n], *_around(block.text, match.start(), match.end()), *top[n + 1 :]]
             break
-    return [*top, *rest]
+    unfurnished: list[Block] = []
+    for block in top:
+        end = furniture_end(block.text) if isinstance(block, Paragraph) else 0
+        unfurnished += _around(block.text, end, len(block.text)) if end else [block]  # type: ignore[union-attr]
+    return [*unfurnished, *rest]
 
 
 def _around(text: str, start: int, end: int) -> list[Paragraph]:

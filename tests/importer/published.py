@@ -110,3 +110,47 @@ def load(txt: Path) -> Case:
 def cases() -> list[Case]:
     """Every case in tests/data/published, in name order."""
     return [load(txt) for txt in sorted(DIR.glob("*.txt"))]
+
+
+@dataclass
+class Score:
+    """How an import did against the truth, counted in table cells."""
+
+    right: int = 0
+    wrong: list[str] = field(default_factory=list)  # read, and not what the report says (or read at all
+    # where the input cannot tell: a lucky guess is still a guess)
+    unread: list[str] = field(default_factory=list)  # left unfilled although the input tells
+    unreadable: int = 0  # left unfilled where the input cannot tell, as it must be
+
+    def add(self, other: Score) -> None:
+        self.right += other.right
+        self.wrong += other.wrong
+        self.unread += other.unread
+        self.unreadable += other.unreadable
+
+
+def score(case: Case, imported: Report) -> Score:
+    """Every expected cell compared with what was imported; numbers imported where none are expected
+    are wrong too. The 2019 format's undivided （六）其他处理 has no 2021 row: it is not counted."""
+    result = Score()
+    expected = {k: v for k, v in case.expected.items() if k != OTHER_HANDLING_2019.key}
+    for key, cells in expected.items():
+        got = imported.row(key)
+        for column, cell in enumerate(cells):
+            value = got[column] if got is not None else None
+            cannot_tell = (key, column) in case.unreadable or (key, None) in case.unreadable
+            where = f"{case.name} {key}[{column}]"
+            if cannot_tell:
+                result.unreadable += value is None
+                if value is not None:
+                    result.wrong.append(f"{where}: guessed {value}")
+            elif value is None:
+                result.unread.append(where)
+            elif value == cell:
+                result.right += 1
+            else:
+                result.wrong.append(f"{where}: {value} ≠ {cell}")
+    for key, value in imported.values.items():
+        if not key.startswith("text.") and key not in expected and value is not None:
+            result.wrong.append(f"{case.name} {key}: {value} read, none expected")
+    return result
