@@ -13,6 +13,7 @@ from bot.importer import files
 from bot.importer.blocks import Block, read_text
 from bot.importer.files import FileKind, ImportFailed
 from bot.importer.outline import read_outline
+from bot.importer.pdf import read_pdf
 from bot.importer.tables import read_tables
 from bot.importer.tokens import stream
 from bot.importer.web import read_html
@@ -39,6 +40,8 @@ def _blocks(kind: FileKind, data: bytes) -> list[Block]:
         return read_docx(files.open_docx(data))
     if kind is FileKind.HTML:
         return read_html(files.decode_html(data))
+    if kind is FileKind.PDF:
+        return read_pdf(data)
     return read_text(files.decode_text(data))
 
 
@@ -86,7 +89,7 @@ def from_blocks(
 def import_report(
     filename: str, data: bytes, *, agency: str | None = None, year: int | None = None, level: Level | None = None
 ) -> Imported:
-    """Read a report from a .txt copied from a web page, a .docx, an .html page or a data file (.json).
+    """Read a report from a .txt copied from a web page, a .docx, a text PDF, an .html page or a data file (.json).
 
     ``agency``, ``year`` and ``level``, when given, replace what the file says; the warnings name what it
     said otherwise. Without them a file that names no agency or year is refused. Raises ImportFailed,
