@@ -240,12 +240,14 @@ MORE_ITEMS = "……另有 {count} 项"
 NOT_MEMBER = "您还没有加入任何机构。请使用主管部门发给您的邀请链接。"
 
 # --- uploads -------------------------------------------------------------------------------------
-UPLOAD_WRONG_KIND = "只能上传 .txt 或 .docx 文件作为正文内容，或上传已发布的年度报告（.docx、.html、.txt、.json）导入。"
+UPLOAD_WRONG_KIND = (
+    "只能上传 .txt 或 .docx 文件作为正文内容，或上传已发布的年度报告（.docx、.pdf、.html、.txt、.json）导入。"
+)
 UPLOAD_TOO_LARGE = "文件太大（超过 {limit} MB）。"
 UPLOAD_UNREADABLE = "无法读取这个文件：{reason}"
 UPLOAD_NOT_NOW = (
     "这个文件不是年度报告，现在也没有需要填写文字的部分，没有保存。"
-    "如要导入上年报告，请发送已发布的报告（Word、网页或从网页复制的文字）。"
+    "如要导入上年报告，请发送已发布的报告（Word、PDF、网页或从网页复制的文字）。"
 )
 UPLOAD_AS_DRAFT = (
     "文件不是年度报告，已把其中的文字（{chars} 字）作为“{name}”的草稿：\n{excerpt}\n\n"
@@ -282,7 +284,7 @@ HELP = (
     "/report 检查勾稽关系并生成 Word 文件；/report html 生成网页版\n"
     "/finalize 定稿（确认成文日期后定稿，提醒停止；/finalize 2027-01-20 指定日期）；/reopen 重新打开\n"
     "/remind off 关闭提醒，/remind 08:30 改提醒时间\n"
-    "发送上年已发布的报告文件（Word、网页或复制的文字），可导入上年数字和正文。\n"
+    "发送上年已发布的报告文件（Word、PDF、网页或复制的文字），可导入上年数字和正文。\n"
     "数字可以用空格、逗号或顿号隔开，也可以写中文数字，例如“三 十二 0”。"
 )
 TOKEN_MISSING = (
@@ -309,12 +311,24 @@ API_UNREACHABLE = "无法连接 Telegram 服务器 {url}：{reason}"
 RUNNING = "年报助手已启动（@{username}），数据库：{database}。按 Ctrl+C 停止。"
 
 # --- import ---
-IMPORT_WRONG_KIND = "不支持的文件类型“{suffix}”。只能导入 .txt（从网页复制的文字）、.docx、.html 或 .json（数据文件）。"
+IMPORT_WRONG_KIND = (
+    "不支持的文件类型“{suffix}”。只能导入 .txt（从网页复制的文字）、.docx、.pdf（文字版）、.html 或 .json（数据文件）。"
+)
 IMPORT_NOT_DOCX = "不是有效的 .docx 文件"
 IMPORT_NOT_DOCX_PDF = (
     "不是有效的 .docx 文件：这是改了扩展名的 PDF 文件。"
-    "请提供 Word 原件（.docx）、网页（.html）或从网页复制的文字（.txt）"
+    "请把扩展名改回 .pdf 后再发送，或提供 Word 原件（.docx）、网页（.html）或从网页复制的文字（.txt）"
 )
+IMPORT_NOT_PDF = "不是有效的 PDF 文件（文件开头没有 PDF 标记）"
+IMPORT_PDF_DAMAGED = "PDF 文件已损坏，无法打开。请重新下载或导出后再发送，或发送 Word 原件（.docx）"
+IMPORT_PDF_ENCRYPTED = "PDF 文件设有密码或加密保护，无法读取。请发送未加密的 PDF 或 Word 原件（.docx）"
+IMPORT_PDF_SCANNED = (
+    "这个 PDF 是扫描件或图片，没有可以读取的文字。"
+    "请发送 Word 原件（.docx）、网页（.html），或由 Word/WPS 直接导出的文字版 PDF"
+)
+IMPORT_PDF_PAGES = "PDF 共 {pages} 页，超过 {limit} 页的上限，不像是一份年度报告，已拒绝"
+IMPORT_PDF_SLOW = "PDF 过于复杂，{seconds} 秒内没有读完，已拒绝。请发送 Word 原件（.docx）"
+IMPORT_PDF_TOO_DENSE = "PDF 第 {page} 页的字符数量异常，可能是恶意文件，已拒绝"
 IMPORT_NOT_DOCX_DOC = "不是有效的 .docx 文件：这是旧版 Word 的 .doc 文件。请在 Word 中另存为 .docx 后再试"
 IMPORT_ZIP_ENTRIES = "文件内部有 {count} 个条目，超过上限 {limit} 个，可能是恶意文件，已拒绝"
 IMPORT_ZIP_UNPACKED = "文件解压后超过 {limit} MB，可能是恶意文件，已拒绝"
@@ -343,7 +357,7 @@ IMPORT_CELL_UNREADABLE = "{place}：“{text}”无法识别为数字，已留�
 IMPORT_CELL_BLANK = "{place}：单元格空白，已留空。"
 IMPORT_WARNING = "导入提示 {warning}"
 IMPORT_WRITTEN = "已导入：{path}（{format}）"
-CLI_IMPORT_HELP = "把已发布的年报（.txt 网页文字 / .docx / .html / .json）导入为数据文件"
+CLI_IMPORT_HELP = "把已发布的年报（.txt 网页文字 / .docx / .pdf 文字版 / .html / .json）导入为数据文件"
 CLI_IMPORT_OUTPUT_HELP = "输出的数据文件（.json）"
 
 # --- finishing -------------------------------------------------------------------------------------
@@ -439,7 +453,9 @@ IMPORT_DONE_LAST = "✅ 已保存 {year} 年度报告。"
 IMPORT_DONE_THIS = "✅ 已用文件预填 {count} 项。"
 IMPORT_CANCELLED = "已取消，未保存任何内容。"
 IMPORT_GONE = "这个导入已处理、已取消或已过期（上传后 7 天内有效）。如需导入，请重新发送文件。"
-IMPORT_HINT = "如有上年已发布的报告（Word、网页或网页复制的文字），可以直接发给我，我会读出上年数字和正文供本年使用。"
+IMPORT_HINT = (
+    "如有上年已发布的报告（Word、PDF、网页或网页复制的文字），可以直接发给我，我会读出上年数字和正文供本年使用。"
+)
 BUTTON_IMPORT_CONFIRM = "确认导入"
 BUTTON_IMPORT_CANCEL = "取消"
 

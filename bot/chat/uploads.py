@@ -75,8 +75,8 @@ def _has_tables(imported: Imported) -> bool:
 
 
 def report_kind(filename: str) -> bool:
-    """A file only a report import can use (a web page or a data file)."""
-    return filename.lower().endswith((".html", ".htm", ".json"))
+    """A file only a report import can use (a web page, a PDF or a data file)."""
+    return filename.lower().endswith((".html", ".htm", ".pdf", ".json"))
 
 
 @dataclass(frozen=True)

@@ -38,6 +38,7 @@ class FileKind(StrEnum):
     DOCX = "docx"
     HTML = "html"
     JSON = "json"
+    PDF = "pdf"
 
 
 SUFFIXES = {
@@ -46,6 +47,7 @@ SUFFIXES = {
     ".html": FileKind.HTML,
     ".htm": FileKind.HTML,
     ".json": FileKind.JSON,
+    ".pdf": FileKind.PDF,
 }
 
 # File signatures of what people most often rename to .docx by mistake.

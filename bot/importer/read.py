@@ -13,6 +13,7 @@ from bot.importer import files
 from bot.importer.blocks import Block, read_text
 from bot.importer.files import FileKind, ImportFailed
 from bot.importer.outline import read_outline
+from bot.importer.pdf import read_pdf
 from bot.importer.runon import split_run_on
 from bot.importer.tables import read_tables
 from bot.importer.tokens import stream
@@ -41,6 +42,8 @@ def _blocks(kind: FileKind, data: bytes) -> list[Block]:
         return read_docx(files.open_docx(data))
     if kind is FileKind.HTML:
         return read_html(files.decode_html(data))
+    if kind is FileKind.PDF:
+        return read_pdf(data)
     return read_text(files.decode_text(data))
 
 
@@ -105,7 +108,7 @@ def import_report(
     level: Level | None = None,
     fill_in: bool = False,
 ) -> Imported:
-    """Read a report from a .txt copied from a web page, a .docx, an .html page or a data file (.json).
+    """Read a report from a .txt copied from a web page, a .docx, a text PDF, an .html page or a data file (.json).
 
     ``agency``, ``year`` and ``level``, when given, replace what the file says; the warnings name what it
     said otherwise. With ``fill_in`` they are used only where the file says nothing (``unnamed`` says

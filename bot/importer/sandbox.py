@@ -28,7 +28,7 @@ from typing import Any, TypeVar
 T = TypeVar("T")
 
 MAX_CHILDREN = 2
-PRELOAD = ["bot.importer.read", "bot.importer.sandbox"]  # python-docx, lxml and the schema with them
+PRELOAD = ["bot.importer.read", "bot.importer.sandbox", "pdfplumber"]  # python-docx, lxml, the schema, pdfminer
 
 _context = multiprocessing.get_context("forkserver")
 _context.set_forkserver_preload(PRELOAD)

@@ -70,6 +70,8 @@ def test_this_years_draft_prefills_after_confirming_what_it_overwrites(server: F
         await chat.send("/status")
         await chat.expect("42/42")
         await chat.upload("notes.pdf", b"%PDF-1.4")
+        await chat.expect("PDF 文件已损坏")
+        await chat.upload("notes.doc", b"\xd0\xcf\x11\xe0")
         await chat.expect("只能上传")
 
     run(conversation())

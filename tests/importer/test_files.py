@@ -78,12 +78,12 @@ def test_a_damaged_word_document() -> None:
     assert "不是有效的 .docx 文件" in _refused("年报.docx", data)
 
 
-@pytest.mark.parametrize("filename", ["年报.pdf", "年报.doc", "年报", "年报.txt.exe", "年报.md"])
+@pytest.mark.parametrize("filename", ["年报.doc", "年报", "年报.txt.exe", "年报.md", "年报.pdf.zip"])
 def test_other_kinds_of_file_are_refused(filename: str) -> None:
-    assert "只能导入 .txt（从网页复制的文字）、.docx、.html 或 .json" in _refused(filename, b"text")
+    assert "只能导入 .txt（从网页复制的文字）、.docx、.pdf（文字版）、.html 或 .json" in _refused(filename, b"text")
 
 
-@pytest.mark.parametrize("filename", ["年报.TXT", "年报.Docx", "page.HTM", "data.json"])
+@pytest.mark.parametrize("filename", ["年报.TXT", "年报.Docx", "page.HTM", "data.json", "年报.PDF"])
 def test_suffixes_are_read_in_any_case(filename: str) -> None:
     assert files.kind_of(filename) in files.FileKind
 
