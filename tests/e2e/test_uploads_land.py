@@ -3,13 +3,19 @@ shown as the draft it became and can be cleared (重写), and a file nobody aske
 
 from __future__ import annotations
 
+import dataclasses
 import re
 
+from bot.report import datafile
+from tests.conftest import DATA
 from tests.e2e.conftest import BotProcess, joined, run
 from tests.e2e.test_table_three import skip_to_table_three
+from tests.importer.handmade_pdf import published_pdf
 from tests.importer.test_web_text import LINES
+from tests.render.test_pdf import needs_soffice
 from tests.support import FakeBotApi
 
+COUNTY_JSON = DATA / "county-2025-government.json"
 # Last year's report of a county as a careless copy from a web page: everything in one line.
 COUNTY_ONE_LINE = " ".join(line.replace("\t", " ") for line in LINES)
 # A copy that starts below the title and states no period: the file names no year.
@@ -78,5 +84,22 @@ def test_a_prose_file_is_a_draft_that_can_be_cleared(server: FakeBotApi, bot: Bo
         await chat.upload("开篇说明.txt", PREAMBLE.encode())  # no prose part asked now
         not_now = await chat.expect("这个文件不是年度报告，现在也没有需要填写文字的部分，没有保存")
         assert "是否收到过政府信息公开申请" in not_now.text
+
+    run(conversation())
+
+
+@needs_soffice
+def test_last_years_pdf_is_imported(server: FakeBotApi, bot: BotProcess) -> None:
+    """The form most agencies publish in: a PDF of their own layout, uploaded while a prose part is asked."""
+    report = dataclasses.replace(datafile.load(COUNTY_JSON), agency="某某县人民政府办公室")
+    pdf = published_pdf(report)
+
+    async def conversation() -> None:
+        chat = await joined(server, bot)
+        await chat.upload("某某县政府办2025年报.pdf", pdf)
+        summary = await chat.expect("已读取上年（2025 年度）报告：某某县人民政府办公室")
+        assert "表三：新收 81 件" in summary.text and "无法识别" not in summary.text
+        await chat.click("确认导入")
+        await chat.expect("✅ 已保存 2025 年度报告")
 
     run(conversation())
