@@ -265,11 +265,14 @@ def _at(edges: list[float], value: float) -> int:
 
 def _grid(table: PdfTable, chars: list[dict[str, Any]]) -> Grid | None:
     """A ruled table as a grid, each merged cell repeated in the positions it covers; None when it is
-    a single row or column (a framed paragraph), which is read as text instead."""
+    a single column, or a single row of two cells (a framed paragraph, a label and its text), which is
+    read as text instead. A single row of more cells is a table's row: the last one of a table the page
+    broke before it, say."""
     boxes = list(table.cells)
     xs = _edges(v for b in boxes for v in (b[0], b[2]))
     ys = _edges(v for b in boxes for v in (b[1], b[3]))
-    if len(xs) < 3 or len(ys) < 3 or len(xs) - 1 > MAX_WIDTH or (len(xs) - 1) * (len(ys) - 1) > MAX_POSITIONS:
+    framed = len(xs) < 3 or (len(ys) < 3 and len(xs) < 4)
+    if framed or len(xs) - 1 > MAX_WIDTH or (len(xs) - 1) * (len(ys) - 1) > MAX_POSITIONS:
         return None
     taken: dict[tuple[int, int], GridCell] = {}
     for box in sorted(boxes, key=lambda b: (b[1], b[0])):
@@ -376,6 +379,42 @@ def _margins(lines: list[_Line]) -> tuple[float, float]:
     return left, max(ln.x1 for ln in plain)
 
 
+def _is_number(text: str) -> bool:
+    return NUMBER_PIECE.fullmatch(text.strip()) is not None
+
+
+def _continued(last: tuple[GridCell, ...], first: tuple[GridCell, ...]) -> tuple[GridCell, ...] | None:
+    """The row a page break cut in two (Word lets a row break across pages): the part at the bottom of one
+    page and the part at the top of the next as one row; None when the top row is a row of its own (or
+    the header repeated), which it is whenever a cell of it faces a number or a merged cell above."""
+    if len(last) != len(first) or not any(cell.text.strip() for cell in first):
+        return None
+    joined = []
+    for above, below in zip(last, first, strict=True):
+        if not below.text.strip():
+            joined.append(above)
+        elif above.merged or _is_number(above.text) or (above.text.strip() and _is_number(below.text)):
+            return None
+        else:
+            joined.append(GridCell(_joined([above.text, below.text]), merged=False))
+    return tuple(joined)
+
+
+def _rejoin_rows(pages: list[_Page]) -> None:
+    """Where a table runs on from the foot of one page to the top of the next, the row the break cut in
+    two is made one again."""
+    for page, following in pairwise(pages):
+        if not page.grids or not following.grids:
+            continue
+        bottom, (top, grid) = page.grids[-1], following.grids[0]
+        if any(line.top > bottom[0] for line in page.lines) or any(line.top < top for line in following.lines):
+            continue  # text stands between them: two tables
+        joined = _continued(bottom[1].rows[-1], grid.rows[0])
+        if joined is not None:
+            page.grids[-1] = (bottom[0], Grid((*bottom[1].rows[:-1], joined)))
+            following.grids[0] = (top, Grid(grid.rows[1:]))
+
+
 def _blocks(pages: list[_Page]) -> Iterator[Block]:
     lines = [ln for page in pages for ln in page.lines]
     left, right = _margins(lines) if lines else (0.0, 0.0)
@@ -453,6 +492,7 @@ def read_pdf(data: bytes) -> list[Block]:
     if written < MIN_TEXT:
         raise _refused(texts.IMPORT_PDF_SCANNED)
     _furniture(pages)
+    _rejoin_rows(pages)
     blocks: list[Block] = []
     grids = 0
     for block in _blocks(pages):

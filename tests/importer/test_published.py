@@ -11,7 +11,9 @@ from bot.importer import ImportFailed, import_report
 from bot.importer.labels import letters
 from bot.report.checks import row_name
 from bot.schema import FORMAT_2019, FORMAT_2021
+from tests.importer.handmade_pdf import tabbed_pdf
 from tests.importer.published import Case, cases, score
+from tests.render.test_pdf import needs_soffice
 
 CASES = cases()
 REPORTS = [c for c in CASES if not c.not_a_report]
@@ -59,3 +61,16 @@ def test_the_prose_parts_are_read(case: Case) -> None:
 def test_a_text_that_is_no_report_is_refused(case: Case) -> None:
     with pytest.raises(ImportFailed, match=texts.IMPORT_NOT_A_REPORT[:10]):
         import_report(case.path.name, case.data)
+
+
+@needs_soffice
+@pytest.mark.parametrize("case", [c for c in REPORTS if "tabs-" in c.name], ids=lambda c: c.name)
+def test_the_same_reports_as_pdf(case: Case) -> None:
+    """A tab-separated copy laid out as a Word document with ruled tables, printed to PDF: as published."""
+    imported = import_report(case.name + ".pdf", tabbed_pdf(case.data.decode("utf-8")))
+    assert (imported.report.agency, imported.report.year) == (case.agency, case.year)
+    result = score(case, imported.report)
+    assert result.wrong == []
+    assert result.unread == []
+    if case.format2019:
+        assert imported.format_detected is FORMAT_2019
