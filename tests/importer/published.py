@@ -70,6 +70,24 @@ def _doc(path: Path) -> dict[str, Any]:
     return doc
 
 
+def _expected(report: Report) -> dict[str, RowValue]:
+    return {row.key: cells for table in CURRENT.tables for row in table.rows if (cells := report.row(row.key))}
+
+
+def case_of(name: str, data: bytes, report: Report) -> Case:
+    """A case made in a test or benchmark: an input and the report it was made from."""
+    return Case(
+        name=name,
+        path=DIR / name,
+        data=data,
+        not_a_report=False,
+        agency=report.agency,
+        year=report.year,
+        report=report,
+        expected=_expected(report),
+    )
+
+
 def load(txt: Path) -> Case:
     """One case from its .txt file and the .expected.json beside it."""
     name = txt.name.removesuffix(".txt")
@@ -80,12 +98,7 @@ def load(txt: Path) -> Case:
     if doc.get("_not_a_report"):
         return Case(name=name, path=txt, data=data, not_a_report=True, note=note, source=source)
     report = datafile.load(expected_path)
-    expected: dict[str, RowValue] = {}
-    for table in CURRENT.tables:
-        for row in table.rows:
-            cells = report.row(row.key)
-            if cells is not None:
-                expected[row.key] = cells
+    expected = _expected(report)
     other = doc.get("_other_handling_2019")
     if other is not None:
         expected[OTHER_HANDLING_2019.key] = tuple(other)
