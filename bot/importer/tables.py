@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from math import prod
 
 from bot import texts
@@ -31,6 +31,7 @@ from bot.schema.format2019 import CARRIED_INTO_2021, OTHER_HANDLING_2019, T3_201
 from bot.schema.format2021 import T3, T4
 
 MAX_LABEL_WORDS = 8  # a label split into more pieces than this is not one label
+MAX_LABEL_CHARS = 80  # the longest row label with its group: （六）其他处理2.申请人逾期未按收费通知要求…
 MAX_RUN = 64  # digits in one run: a table row holds at most 15 cells of a few digits
 PART = re.compile(r"(?:0|[1-9]\d*)(?:\.\d+)?")  # one number as it is written on its own
 Found = dict[str, tuple[Target, list[Token]]]  # row key → where it belongs, the value tokens after it
@@ -83,7 +84,8 @@ def _candidates(tokens: list[Token], words: list[int]) -> Iterator[str]:
     word was glued to the text before it, the end of that word."""
     last = tokens[words[-1]]
     if last.glued:
-        yield from (last.text[start:] for start in range(len(last.text) - 2, 0, -1))
+        shortest = len(last.text) - 2
+        yield from (last.text[start:] for start in range(shortest, max(shortest - MAX_LABEL_CHARS, 0), -1))
     for first in range(len(words) - 1, max(len(words) - 1 - MAX_LABEL_WORDS, -1), -1):
         yield "".join(tokens[w].text for w in words[first:])
 
@@ -117,7 +119,7 @@ class Misread:
     run: str = ""  # the digits written together that could not be cut with certainty
 
 
-@cache
+@lru_cache(maxsize=4096)
 def _ways(run: str, parts: int) -> int:
     """In how many ways (0, 1, or 2 for several) the digits can be cut into so many numbers."""
     if parts == 1:
