@@ -28,7 +28,7 @@ from bot.chat.actions import Action, Verb, decode
 from bot.chat.clean import clean_text, valid_agency_name
 from bot.chat.reminders import Reminders
 from bot.chat.screens import Reply, Screen
-from bot.chat.service import Walk, report_filename
+from bot.chat.service import Walk
 from bot.chat.supervision import Office, overview, overview_text, rename_names
 from bot.chat.uploads import UploadError, accepted, read_upload, report_kind
 from bot.config import Settings
@@ -36,6 +36,7 @@ from bot.delivery.database import Database
 from bot.delivery.sender import markup
 from bot.delivery.turn import Turn
 from bot.importer.files import MAX_BYTES
+from bot.render import report_filename
 from bot.render.docx import render_docx
 from bot.render.errors import RenderError
 from bot.render.pdf import render_pdf

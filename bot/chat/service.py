@@ -719,9 +719,3 @@ def _cn_date(day: date | None) -> str:
 
 
 TIME_OF_DAY = re.compile(r"([01]?\d|2[0-3]):[0-5]\d")
-FILENAME_UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
-
-
-def report_filename(report: Report, suffix: str) -> str:
-    name = texts.REPORT_FILE.format(agency=report.agency, year=report.year, suffix=suffix)
-    return FILENAME_UNSAFE.sub("_", name)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from bot import texts
@@ -9,6 +10,14 @@ from bot.render.errors import RenderError
 from bot.report.model import Report
 
 SUFFIXES = (".docx", ".pdf", ".html", ".md")
+FILENAME_UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
+
+
+def report_filename(report: Report, suffix: str) -> str:
+    """The report's file name, e.g. 某某县人民政府_2025年政府信息公开工作年度报告.docx: no path separators or
+    characters a file system refuses."""
+    name = texts.REPORT_FILE.format(agency=report.agency, year=report.year, suffix=suffix)
+    return FILENAME_UNSAFE.sub("_", name)
 
 
 def render(report: Report, out: Path) -> None:

@@ -55,8 +55,12 @@ def _tail(text: bytes) -> str:
     return lines[-1].strip() if lines else texts.PDF_NO_DETAIL
 
 
-def _convert(program: str, docx: Path, outdir: Path, profile: Path) -> str:
-    """Run the conversion; LibreOffice's last message, which says why when no PDF appears."""
+def _convert(
+    program: str, docx: Path | list[Path], outdir: Path, profile: Path, timeout: float = TIMEOUT_SECONDS
+) -> str:
+    """Run the conversion of one file or several in one LibreOffice run; LibreOffice's last message, which says
+    why when no PDF appears."""
+    files = docx if isinstance(docx, list) else [docx]
     command = [
         program,
         f"-env:UserInstallation={profile.as_uri()}",
@@ -66,18 +70,18 @@ def _convert(program: str, docx: Path, outdir: Path, profile: Path) -> str:
         "pdf",
         "--outdir",
         str(outdir),
-        str(docx),
+        *(str(file) for file in files),
     ]
     env = {**os.environ, "FONTCONFIG_FILE": str(template_path("fonts.conf"))}
     # A session of its own, so a timeout kills soffice.bin too and not only its launcher script.
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, start_new_session=True)
     try:
-        _, stderr = process.communicate(timeout=TIMEOUT_SECONDS)
+        _, stderr = process.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
         os.killpg(process.pid, signal.SIGKILL)
         process.communicate()
         shutil.rmtree(profile, ignore_errors=True)  # a killed instance may leave the profile unusable
-        raise RenderError(texts.PDF_FAILED.format(reason=texts.PDF_TIMEOUT.format(seconds=TIMEOUT_SECONDS))) from None
+        raise RenderError(texts.PDF_FAILED.format(reason=texts.PDF_TIMEOUT.format(seconds=round(timeout)))) from None
     if process.returncode != 0:
         reason = texts.PDF_EXIT.format(code=process.returncode, detail=_tail(stderr))
         raise RenderError(texts.PDF_FAILED.format(reason=reason))
@@ -99,3 +103,21 @@ def render_pdf(report: Report, out: Path) -> None:
         if not pdf.exists():
             raise RenderError(texts.PDF_FAILED.format(reason=texts.PDF_NO_OUTPUT.format(detail=message)))
         shutil.copyfile(pdf, out)
+
+
+SECONDS_PER_FILE = 10  # a batch's time limit grows with its files: LibreOffice starts once, then converts each
+
+
+def convert_files(docx_files: list[Path], outdir: Path) -> None:
+    """The .docx files converted to PDF in one LibreOffice run (it starts once: the slow part), each PDF named
+    as its .docx in ``outdir``. A file that could not be converted has no PDF there: the caller sees which."""
+    program = soffice()
+    if program is None:
+        raise RenderError(texts.PDF_UNAVAILABLE)
+    if not docx_files:
+        return
+    with _profile() as profile:
+        try:
+            _convert(program, docx_files, outdir, profile, TIMEOUT_SECONDS + SECONDS_PER_FILE * len(docx_files))
+        except OSError as exc:
+            raise RenderError(texts.PDF_FAILED.format(reason=exc.strerror or exc)) from None
