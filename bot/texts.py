@@ -236,6 +236,52 @@ REPORT_NO_PDF = "（服务器未安装 LibreOffice，暂不能生成 PDF。）"
 REPORT_CAPTION = "{title}"
 REPORT_FILE = "{agency}_{year}年政府信息公开工作年度报告{suffix}"
 PREVIEW_HEAD = "表格预览："
+
+# --- export: every agency's report of a year as files (/export, nianbao export) -------------------------
+EXPORT_USAGE = "用法：/export [年度]，例如 /export 2025；不写年度时导出 {year} 年度。"
+EXPORT_PENDING = "⏳ 正在生成各机构的报告文件和汇总表，请稍候……"
+EXPORT_HEAD = "导出 {year} 年度全部 {count} 个机构的报告（Word、PDF 压缩包和 Excel 汇总表）。\n{pending}"
+EXPORT_NO_AGENCIES = "还没有机构，没有可导出的报告。用 /invite 机构名称 邀请第一个机构。"
+EXPORT_SENT = "✅ 已发出 {year} 年度 {reports} 个机构的报告文件（{parts} 个压缩包）和汇总表，见下方。{pdf}"
+EXPORT_FAILED = "⚠️ 导出未能完成（{reason}）。各机构的内容不受影响，请稍后再发送 /export。"
+EXPORT_PDF_NOTE = "（未包含 PDF：{reason}）"
+EXPORT_PDF_SOME = "（{count} 个机构的 PDF 未能生成：{agencies}）"
+EXPORT_PDF_OFF = "按要求不生成 PDF"
+EXPORT_PDF_NO_SOFFICE = "服务器未安装 LibreOffice"
+EXPORT_CAPTION = "{year} 年度政府信息公开工作年度报告{part}"
+EXPORT_CAPTION_PART = "（第 {n} 部分，共 {total} 部分）"
+EXPORT_XLSX_CAPTION = "{year} 年度各机构报告汇总表"
+EXPORT_ZIP_FILE = "{year}年政府信息公开工作年度报告.zip"
+EXPORT_ZIP_PART_FILE = "{year}年政府信息公开工作年度报告（第{n}部分，共{total}部分）.zip"
+EXPORT_XLSX_FILE = "{year}年政府信息公开工作年度报告汇总表.xlsx"
+EXPORT_README_FILE = "说明.txt"
+EXPORT_SHEET = "{year}年度"
+EXPORT_FIXED_COLUMNS = ("机构", "类别", "状态", "成文日期", "最后修改")
+EXPORT_STATUS = {"draft": "草稿", "final": "已定稿"}
+EXPORT_NOT_STARTED = "未开始（尚无填写内容）"
+EXPORT_NO_REPORT = "无报告（本年度尚未填写）"
+EXPORT_OTHER_FORMAT = "（{format}，表格数字未列入本表）"
+EXPORT_CELL_HEADER = "{table} {row}"
+EXPORT_README = (
+    "{year} 年度政府信息公开工作年度报告，共 {agencies} 个机构：已定稿 {final} 个，未定稿 {drafts} 个，"
+    "无报告 {none} 个。\n"
+    "每个机构的报告文件名为“机构_{year}年政府信息公开工作年度报告”（.docx 为 Word 文件，.pdf 为 PDF 文件）。"
+    "未定稿的报告也按此命名，是否定稿以汇总表“状态”列为准。\n"
+    "汇总表：{xlsx}（每个机构一行：状态、日期和表二、表三、表四的全部数字；未填写的单元格为空）。\n"
+    "{pdf}\n"
+)
+EXPORT_README_PDF = "PDF：已包含。"
+EXPORT_README_NO_PDF = "PDF：未包含（{reason}）。"
+EXPORT_README_PDF_MISSING = "PDF：以下机构的 PDF 未能生成：{agencies}。"
+EXPORT_README_DRAFTS = "未定稿：{agencies}\n"
+EXPORT_README_NONE = "无报告：{agencies}\n"
+EXPORT_README_PART = "本压缩包为第 {n} 部分，共 {total} 部分。\n"
+EXPORT_DOCX_FAILED = "以下机构的 Word 文件未能生成：{agencies}\n"
+CLI_EXPORT_HELP = "导出某一年度全部机构的报告：Word、PDF 文件和 Excel 汇总表，打包为一个 .zip"
+CLI_EXPORT_YEAR_HELP = "报告年度，默认为上一年度（12 月起为本年度）"
+CLI_EXPORT_OUTPUT_HELP = "输出的 .zip 文件"
+CLI_EXPORT_NO_PDF_HELP = "不生成 PDF（快得多）"
+CLI_EXPORTED = "已导出 {year} 年度 {agencies} 个机构（{reports} 份报告）到 {path}。{pdf}"
 MORE_ITEMS = "……另有 {count} 项"
 NOT_MEMBER = "您还没有加入任何机构。请使用主管部门发给您的邀请链接。"
 
@@ -275,6 +321,7 @@ ADMIN_COMMANDS = {
     "nudge": "立即提醒某机构（管理员）",
     "rename": "更正机构名称（管理员）",
     "remove": "删除误建的机构（管理员）",
+    "export": "导出全部报告和汇总表（管理员）",
 }
 HELP = (
     "年报助手帮您填写《政府信息公开工作年度报告》：\n"
@@ -552,7 +599,8 @@ ADMIN_HELP = (
     "/agencies 各机构填报情况\n"
     "/nudge 机构名称 立即提醒该机构\n"
     "/rename 原名称 -> 新名称 更正机构名称（也可改为部门或政府）\n"
-    "/remove 机构名称 删除误建且尚无填报内容的机构"
+    "/remove 机构名称 删除误建且尚无填报内容的机构\n"
+    "/export [年度] 导出全部机构的报告（Word、PDF 压缩包）和 Excel 汇总表"
 )
 ADMIN_GREETING = "您好，{name}！您是政府信息公开工作主管部门的管理员。\n" + ADMIN_HELP
 ADMIN_NOTE = "您是管理员：发送 /help 可查看管理员命令。"

@@ -420,6 +420,31 @@ def agencies(*, session: Session) -> list[Agency]:
     return list(session.exec(select(Agency).order_by(col(Agency.id))))
 
 
+def year_reports(*, session: Session, year: int) -> list[tuple[Agency, ReportRow | None, Report | None]]:
+    """Every agency with its report of the year (None: none stored) and that report's answers (None: nothing
+    answered yet), in three queries however many agencies there are."""
+    rows = {row.agency_id: row for row in session.exec(select(ReportRow).where(ReportRow.year == year))}
+    answers: dict[int, list[tuple[str, str]]] = {}
+    query = (
+        select(Answer.report_id, Answer.field_key, Answer.value_json)
+        .join(ReportRow, col(ReportRow.id) == col(Answer.report_id))
+        .where(ReportRow.year == year)
+    )
+    for report_id, key, value_json in session.exec(query):
+        answers.setdefault(report_id, []).append((key, value_json))
+    found: list[tuple[Agency, ReportRow | None, Report | None]] = []
+    for agency in agencies(session=session):
+        row = rows.get(agency.id)  # type: ignore[arg-type]
+        given = answers.get(row.id) if row is not None else None  # type: ignore[arg-type]
+        report = None
+        if row is not None and given:
+            fmt = FORMATS[row.format_id]
+            values = _decoded(fmt, given)
+            report = Report(agency.name, agency.level, row.year, row.date, values, fmt)
+        found.append((agency, row, report))
+    return found
+
+
 def members_of(*, session: Session, agency: Agency) -> list[Member]:
     return list(session.exec(select(Member).where(Member.agency_id == agency.id).order_by(col(Member.id))))
 
