@@ -17,6 +17,7 @@ from bot import texts
 from bot.chat.clean import valid_agency_name
 from bot.config import Settings, SettingsError, load_settings
 from bot.importer.cli import add_command as add_import_command
+from bot.importer.cli import year_option
 from bot.render import RenderError, render
 from bot.report import datafile
 from bot.report.checks import check, errors
@@ -243,6 +244,45 @@ def cmd_status(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_export(args: argparse.Namespace) -> int:
+    import os
+    import shutil
+    import tempfile
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from sqlmodel import Session
+
+    from bot.render.export import default_year, export, load_entries
+    from storage.db import make_engine, upgrade
+
+    settings = load_settings()
+    zone = ZoneInfo(settings.timezone)
+    year = args.year or default_year(datetime.now(zone).date())
+    out = Path(args.output)
+    engine = make_engine(settings.database_url)
+    upgrade(engine)
+    try:
+        with Session(engine) as session:
+            entries = load_entries(session, year, zone)
+    finally:
+        engine.dispose()
+    workers = max(1, min(os.cpu_count() or 1, 4))
+    try:
+        with tempfile.TemporaryDirectory(prefix="nianbao-export-") as work:
+            made = export(entries, year, Path(work), pdf=not args.no_pdf, workers=workers)
+            shutil.copyfile(made.archives[0], out)
+    except OSError as exc:
+        print(texts.WRITE_FAILED.format(path=out, reason=exc.strerror or exc), file=sys.stderr)
+        return EXIT_FINDINGS
+    print(
+        texts.CLI_EXPORTED.format(
+            year=year, agencies=made.agencies, reports=made.reports, path=out, pdf=made.pdf_note()
+        )
+    )
+    return EXIT_OK
+
+
 def _width(text: str) -> int:
     """Terminal columns: CJK characters take two."""
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
@@ -292,6 +332,12 @@ def parser() -> argparse.ArgumentParser:
 
     p = commands.add_parser("status", help=texts.CLI_STATUS_HELP)
     p.set_defaults(handler=cmd_status)
+
+    p = commands.add_parser("export", help=texts.CLI_EXPORT_HELP)
+    p.add_argument("--year", type=year_option, help=texts.CLI_EXPORT_YEAR_HELP)
+    p.add_argument("-o", "--output", required=True, help=texts.CLI_EXPORT_OUTPUT_HELP)
+    p.add_argument("--no-pdf", action="store_true", help=texts.CLI_EXPORT_NO_PDF_HELP)
+    p.set_defaults(handler=cmd_export)
 
     agency = commands.add_parser("agency", help=texts.CLI_AGENCY_HELP).add_subparsers(dest="action", required=True)
     p = agency.add_parser("rename", help=texts.CLI_RENAME_HELP)

@@ -8,6 +8,7 @@ import os
 import shutil
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import docx
@@ -18,6 +19,7 @@ from bot.cli import RedactToken
 from storage.db import make_engine
 from tests.conftest import ROOT, SEED_JSON
 from tests.support import FakeBotApi
+from tests.support.exports import assert_archive, assert_workbook, county_reports, store_reports
 
 
 def nianbao(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
@@ -209,3 +211,27 @@ def test_the_installed_command_works_from_another_directory(tmp_path: Path) -> N
     assert result.returncode == 0, result.stderr
     title = docx.Document(str(out)).paragraphs[0].text.replace("\n", "")  # broken after the agency's name
     assert "绥芬河市文体广电和旅游局2023年政府信息公开工作年度报告" in title
+
+
+def test_export_of_a_year_from_the_database(tmp_path: Path) -> None:
+    database = {"DATABASE_URL": f"sqlite:///{tmp_path}/n.db"}
+    assert nianbao("invite", "某某县新局", "--level", "department", cwd=tmp_path, env=database).returncode == 0
+    engine = make_engine(database["DATABASE_URL"])
+    reports = county_reports(5, 2025)
+    store_reports(engine, reports, final=[True, True])
+    engine.dispose()
+    out = tmp_path / "reports.zip"
+    result = nianbao("export", "--year", "2025", "-o", str(out), "--no-pdf", cwd=tmp_path, env=database)
+    assert result.returncode == 0, result.stderr
+    assert f"已导出 2025 年度 6 个机构（5 份报告）到 {out}" in result.stdout and "未包含 PDF" in result.stdout
+    archive = out.read_bytes()
+    names = assert_archive(archive, reports, 2025, pdf=False)
+    workbook = "2025年政府信息公开工作年度报告汇总表.xlsx"
+    assert workbook in names
+    with zipfile.ZipFile(out) as z:
+        rows = assert_workbook(
+            z.read(workbook), reports, statuses={r.agency: "已定稿" if i < 2 else "草稿" for i, r in enumerate(reports)}
+        )
+    assert rows["某某县新局"][2] == "无报告（本年度尚未填写）"
+    bad = nianbao("export", "--year", "二〇二五", "-o", str(out), cwd=tmp_path, env=database)
+    assert bad.returncode == 2 and "--year" in bad.stderr
