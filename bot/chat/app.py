@@ -121,6 +121,7 @@ def build_application(
     app.add_handler(CommandHandler("nudge", handlers.nudge))
     app.add_handler(CommandHandler("rename", handlers.rename))
     app.add_handler(CommandHandler("remove", handlers.remove))
+    app.add_handler(CommandHandler("export", handlers.export_command))
     app.add_handler(CallbackQueryHandler(handlers.admin_button, pattern=_admin_data))
     app.add_handler(CallbackQueryHandler(handlers.button))
     app.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, handlers.text_answer))

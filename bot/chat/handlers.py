@@ -29,7 +29,7 @@ from bot.chat.clean import clean_text, valid_agency_name
 from bot.chat.reminders import Reminders
 from bot.chat.screens import Reply, Screen
 from bot.chat.service import Walk
-from bot.chat.supervision import Office, overview, overview_text, rename_names
+from bot.chat.supervision import EXPORT_FILES, Office, overview, overview_text, rename_names
 from bot.chat.uploads import UploadError, accepted, read_upload, report_kind
 from bot.config import Settings
 from bot.delivery.database import Database
@@ -39,6 +39,7 @@ from bot.importer.files import MAX_BYTES
 from bot.render import report_filename
 from bot.render.docx import render_docx
 from bot.render.errors import RenderError
+from bot.render.export import TELEGRAM_LIMIT, Entry, default_year, export, load_entries
 from bot.render.pdf import render_pdf
 from bot.render.picture import NoCjkFont, table_pictures
 from bot.render.text import render_html
@@ -46,6 +47,9 @@ from bot.report.model import Report
 from storage.models import OutboxMessage
 
 log = logging.getLogger(__name__)
+EXPORT_WORKERS = 2  # processes rendering an export's .docx files (the bot goes on meanwhile)
+EXPORT_YEARS = (2000, 2100)
+UPLOAD_SECONDS = 600  # an export's archive may take minutes to upload on a slow line
 
 
 def _walk(context: ContextTypes.DEFAULT_TYPE) -> Walk:
@@ -381,10 +385,10 @@ class FileStatus:
     """The line "⏳ 正在生成报告文件……" of the message the files follow, updated in place as they go out (or
     with what went wrong); a new message when there is none to update."""
 
-    def __init__(self, bot: Bot, chat_id: int, shown: OutboxMessage | None) -> None:
+    def __init__(self, bot: Bot, chat_id: int, shown: OutboxMessage | None, line: str = texts.FILES_PENDING) -> None:
         self.bot, self.chat_id, self.shown = bot, chat_id, shown
         self.text = shown.text if shown is not None else ""
-        self.line = texts.FILES_PENDING
+        self.line = line
 
     async def say(self, line: str) -> None:
         if self.shown is not None and self.shown.message_id is not None and self.line in self.text:
@@ -406,6 +410,9 @@ async def send_documents(
     """The web page, or the .docx and (with LibreOffice installed) the PDF, or the tables as pictures, a
     few reports at a time; made from the report as it is stored when the files are sent. The message that
     announced them says when each has gone out, or what went wrong."""
+    if kind.startswith(EXPORT_FILES):
+        await send_export(app, chat_id, user_id, int(kind.removeprefix(EXPORT_FILES)), shown)
+        return
     walk: Walk = app.bot_data["walk"]
     db: Database = app.bot_data["db"]
     data = await db.call(lambda: walk.report_data(user_id))
@@ -447,6 +454,67 @@ async def send_documents(
             return
         await bot.send_document(chat_id, BytesIO(pdf), filename=report_filename(current, ".pdf"), caption=title)
         await status.say(texts.FILES_SENT)
+
+
+async def export_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/export [年度] (admins): every agency's report of the year as .docx and .pdf in a .zip, and the .xlsx with
+    one row per agency; the reply says they are being made, the sender sends them after it."""
+    turn = _turn(update, context)
+    if await _refused(context, turn):
+        return
+    walk = _walk(context)
+    arg = " ".join(_args(context)).strip()
+    year = default_year(walk.today()) if not arg else int(arg) if arg.isascii() and arg.isdigit() else None
+    if year is None or not EXPORT_YEARS[0] <= year <= EXPORT_YEARS[1]:
+        await _say(context, turn, texts.EXPORT_USAGE.format(year=default_year(walk.today())))
+        return
+    await _db(context).call(lambda: _office(context).export(turn, year))
+
+
+async def send_export(app: Application, chat_id: int, user_id: int, year: int, shown: OutboxMessage | None) -> None:
+    """The export of the year: the archives (several when one would exceed Telegram's upload limit), then the
+    workbook on its own (it opens on a phone); the announcing message says when they have gone out."""
+    settings: Settings = app.bot_data["settings"]
+    if user_id not in settings.bot_admins:  # no agency's data to anyone but an admin, whoever asked before
+        log.warning("export for %s refused: not an admin", user_id)
+        return
+    walk: Walk = app.bot_data["walk"]
+    db: Database = app.bot_data["db"]
+    bot: Bot = app.bot
+    status = FileStatus(bot, chat_id, shown, texts.EXPORT_PENDING)
+
+    def entries() -> list[Entry]:
+        with walk.session() as session:
+            return load_entries(session, year, walk.zone)
+
+    async with app.bot_data["documents"]:
+        with contextlib.suppress(TelegramError):
+            await bot.send_chat_action(chat_id, ChatAction.UPLOAD_DOCUMENT)
+        with tempfile.TemporaryDirectory(prefix="nianbao-export-") as work:
+            try:
+                found = await db.call(entries)
+                made = await asyncio.to_thread(
+                    export, found, year, Path(work), workers=EXPORT_WORKERS, limit=TELEGRAM_LIMIT
+                )
+            except Exception as exc:
+                log.exception("the export of %s for chat %s could not be made", year, chat_id)
+                reason = str(exc) if isinstance(exc, RenderError) else texts.FILES_INTERNAL_ERROR
+                await status.say(texts.EXPORT_FAILED.format(reason=reason))
+                return
+            parts = len(made.archives)
+            for n, archive in enumerate(made.archives, 1):
+                part = texts.EXPORT_CAPTION_PART.format(n=n, total=parts) if parts > 1 else ""
+                caption = texts.EXPORT_CAPTION.format(year=year, part=part)
+                with archive.open("rb") as file:
+                    await bot.send_document(
+                        chat_id, file, filename=archive.name, caption=caption, write_timeout=UPLOAD_SECONDS
+                    )
+            with made.workbook.open("rb") as file:
+                caption = texts.EXPORT_XLSX_CAPTION.format(year=year)
+                await bot.send_document(
+                    chat_id, file, filename=made.workbook.name, caption=caption, write_timeout=UPLOAD_SECONDS
+                )
+    await status.say(texts.EXPORT_SENT.format(year=year, reports=made.reports, parts=parts, pdf=made.pdf_note()))
 
 
 async def _send_pictures(bot: Bot, chat_id: int, report: Report) -> None:

@@ -187,6 +187,9 @@ def removal(session: Session, name: str) -> tuple[Agency | None, str | None, int
     return agency, None, len(repo.members_of(session=session, agency=agency))
 
 
+EXPORT_FILES = "export-"  # the files of a reply to /export: "export-2025", made and sent by the sender
+
+
 class Office:
     """The admins' commands in the chat: each claims its update, changes, and stores its reply in one
     transaction (``turn.record``), as the walk does for members. The caller checks that the user is an admin."""
@@ -271,6 +274,18 @@ class Office:
             lines.append(texts.REMOVE_CONFIRM_MEMBERS.format(count=members))
         button = (texts.BUTTON_REMOVE, Action(Verb.REMOVE, f"{agency.id}-{members}").encode())
         return Screen("\n".join(lines), [[button]])
+
+    def export(self, turn: Turn, year: int) -> Reply:
+        """/export [年度]: that the files are being made; the sender makes and sends them after this reply."""
+
+        def body(session: Session) -> Reply:
+            count = len(repo.agencies(session=session))
+            if not count:
+                return Reply([Screen(texts.EXPORT_NO_AGENCIES)])
+            said = texts.EXPORT_HEAD.format(year=year, count=count, pending=texts.EXPORT_PENDING)
+            return Reply([Screen(said)], files=f"{EXPORT_FILES}{year}")
+
+        return self._respond(turn, body)
 
     def tap(self, turn: Turn, action: Action, bot_username: str) -> Reply:
         """An admin's button: the level of a new agency, a level switch, or a removal confirmed."""
