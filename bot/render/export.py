@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import io
 import multiprocessing
+import threading
 import zipfile
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -228,11 +229,15 @@ def _write_docx(job: tuple[Report, str]) -> str | None:
 def render_documents(jobs: list[tuple[Report, Path]], workers: int = 1) -> list[str | None]:
     """Each report's .docx written to its path, in worker processes when ``workers`` > 1; per job, None or
     why its file could not be made."""
+    from bot.render.docx import render_docx
+
     work = [(report, str(path)) for report, path in jobs]
     if workers <= 1 or len(work) < 2 * workers:
         return [_write_docx(job) for job in work]
-    # Workers come from a fork server: forking a process with threads (the bot) is unsafe.
-    context = multiprocessing.get_context("forkserver")
+    render_docx(Report("", Level.DEPARTMENT, 2000))  # the template read once, before any worker forks
+    # A process with threads (the bot) must not fork: its workers come from a fork server. A single-threaded one
+    # (the command line) forks, and its workers start with everything imported and the template read.
+    context = multiprocessing.get_context("fork" if threading.active_count() == 1 else "forkserver")
     chunk = max(1, len(work) // (workers * 8))
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
         return list(pool.map(_write_docx, work, chunksize=chunk))
