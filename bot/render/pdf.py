@@ -55,12 +55,11 @@ def _tail(text: bytes) -> str:
     return lines[-1].strip() if lines else texts.PDF_NO_DETAIL
 
 
-def _convert(
-    program: str, docx: Path | list[Path], outdir: Path, profile: Path, timeout: float = TIMEOUT_SECONDS
-) -> str:
-    """Run the conversion of one file or several in one LibreOffice run; LibreOffice's last message, which says
-    why when no PDF appears."""
+def _convert(program: str, docx: Path | list[Path], outdir: Path, profile: Path, timeout: float | None = None) -> str:
+    """Run the conversion of one file or several in one LibreOffice run (within ``timeout`` seconds, by default
+    TIMEOUT_SECONDS); LibreOffice's last message, which says why when no PDF appears."""
     files = docx if isinstance(docx, list) else [docx]
+    timeout = TIMEOUT_SECONDS if timeout is None else timeout
     command = [
         program,
         f"-env:UserInstallation={profile.as_uri()}",

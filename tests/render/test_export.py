@@ -16,6 +16,8 @@ from openpyxl import load_workbook
 from sqlmodel import Session
 
 from bot import texts
+from bot.render import pdf
+from bot.render.errors import RenderError
 from bot.render.export import Entry, cell_columns, default_year, export, load_entries, unique_names
 from bot.schema import CURRENT, Level
 from storage import repo
@@ -180,3 +182,21 @@ def test_the_default_year_is_last_years_until_december() -> None:
     assert default_year(date(2027, 1, 15)) == 2026
     assert default_year(date(2027, 11, 30)) == 2026
     assert default_year(date(2027, 12, 1)) == 2027
+
+
+def test_a_pdf_that_could_not_be_made_is_named_and_the_others_are_packed(tmp_path: Path, monkeypatch) -> None:
+    def some(docx_files: list[Path], outdir: Path) -> None:  # LibreOffice made the first PDF, then failed
+        (outdir / docx_files[0].with_suffix(".pdf").name).write_bytes(b"%PDF-1.7 made")
+        raise RenderError("LibreOffice stopped")
+
+    monkeypatch.setattr(pdf, "soffice", lambda: "soffice")
+    monkeypatch.setattr(pdf, "convert_files", some)
+    reports = county_reports(2, YEAR)
+    made = export(entries_of(reports), YEAR, tmp_path, pdf=True)
+    assert made.pdf and made.pdf_missing == ["某某县第2局"]
+    assert made.pdf_note() == texts.EXPORT_PDF_SOME.format(count=1, agencies="某某县第2局")
+    names = assert_archive(made.archives[0].read_bytes(), reports, YEAR)
+    assert f"某某县人民政府_{YEAR}年政府信息公开工作年度报告.pdf" in names
+    assert f"某某县第2局_{YEAR}年政府信息公开工作年度报告.pdf" not in names
+    with zipfile.ZipFile(made.archives[0]) as z:
+        assert "以下机构的 PDF 未能生成：某某县第2局" in z.read(texts.EXPORT_README_FILE).decode()
