@@ -18,7 +18,10 @@ import math
 import re
 from dataclasses import dataclass
 from functools import cache
+from typing import Any
 
+import jinja2
+import jinja2.nodes
 from docx.document import Document as DocxDocument
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
@@ -84,6 +87,30 @@ def _template_bytes(path: str, mtime_ns: int) -> bytes:
     """The template file, read once per version (an office may replace it while the bot runs)."""
     with open(path, "rb") as file:
         return file.read()
+
+
+class _CompilingOnce(jinja2.Environment):
+    """docxtpl's Jinja environment, compiling each template source once: docxtpl compiles the document body
+    (the same source on every render of a template version) and its properties on every render otherwise."""
+
+    SOURCES = 64  # distinct sources kept: the template's parts, over a few versions of the template
+
+    def __init__(self) -> None:
+        super().__init__(autoescape=True)
+        self._compiled: dict[str, jinja2.Template] = {}
+
+    def from_string(self, source: str | jinja2.nodes.Template, globals: Any = None, template_class: Any = None) -> Any:
+        if globals is not None or template_class is not None or not isinstance(source, str):
+            return super().from_string(source, globals, template_class)
+        compiled = self._compiled.get(source)
+        if compiled is None:
+            if len(self._compiled) >= self.SOURCES:
+                self._compiled.clear()
+            compiled = self._compiled[source] = super().from_string(source)
+        return compiled
+
+
+_JINJA = _CompilingOnce()
 
 
 def _template() -> DocxTemplate:
@@ -522,7 +549,7 @@ def _keep_with_signature(tpl: DocxTemplate) -> None:
 
 def render_docx(report: Report) -> bytes:
     tpl = _template()
-    tpl.render(_context(tpl, document.build(_sanitised(report))), autoescape=True)
+    tpl.render(_context(tpl, document.build(_sanitised(report))), jinja_env=_JINJA, autoescape=True)
     _keep_with_signature(tpl)
     out = io.BytesIO()
     tpl.save(out)
