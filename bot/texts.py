@@ -267,6 +267,7 @@ COMMANDS = {
     "reopen": "重新打开已定稿的报告",
     "remind": "提醒设置：on / off / 08:30",
     "import": "导入上年报告或本年草稿",
+    "history": "某一项的修改记录，如 /history 行政许可",
     "help": "使用说明",
 }
 ADMIN_COMMANDS = {
@@ -284,6 +285,7 @@ HELP = (
     "/report 检查勾稽关系并生成 Word 文件；/report html 生成网页版\n"
     "/finalize 定稿（确认成文日期后定稿，提醒停止；/finalize 2027-01-20 指定日期）；/reopen 重新打开\n"
     "/remind off 关闭提醒，/remind 08:30 改提醒时间\n"
+    "/history 行政许可 查看某一项由谁、何时修改\n"
     "发送上年已发布的报告文件（Word、PDF、网页或复制的文字），可导入上年数字和正文。\n"
     "数字可以用空格、逗号或顿号隔开，也可以写中文数字，例如“三 十二 0”。"
 )
@@ -427,6 +429,15 @@ NUDGE_NONE = "“{agency}”没有可提醒的填报人员（尚无人加入、�
 
 # --- importing in the chat -------------------------------------------------------------------------
 IMPORT_SUMMARY_LAST = "已读取上年（{year} 年度）报告：{agency}，成文日期 {date}。"
+HISTORY_USAGE = "请在 /history 后写上要查看的项目，例如：/history 行政许可"
+HISTORY_NOT_FOUND = "没有找到“{words}”。请写表格中的行名或正文部分的名称，例如：/history 行政许可"
+HISTORY_WHICH = "有 {count} 项与所写相符，请选择要查看的一项：\n{items}"
+HISTORY_NONE = "“{name}”还没有填写过。"
+HISTORY_HEAD = "“{name}”的修改记录（共 {count} 次，最新的在前）："
+HISTORY_LINE = "• {when} {who}：{value}"
+HISTORY_IMPORT = "导入文件"
+HISTORY_FORMER_MEMBER = "已不在本机关的成员"
+HISTORY_CLEARED = "（清空）"
 IMPORT_SUMMARY_NO_YEAR = "已读取年度报告：{agency}，成文日期 {date}。文件中没有写明是哪一年度的报告。"
 IMPORT_ASK_YEAR = "请选择这份报告的年度："
 BUTTON_IMPORT_YEAR_LAST = "{year} 年度（上年报告）"

@@ -9,12 +9,13 @@ int, a Decimal stays the same Decimal (digits and exponent), and an unknown cell
 import hashlib
 import json
 import secrets
+from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from functools import cache
 from typing import Any
 
-from sqlalchemy import String, bindparam, cast, func, literal_column, null, union_all
+from sqlalchemy import String, bindparam, cast, func, insert, literal_column, null, union_all
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col, delete, select, update
@@ -24,6 +25,7 @@ from bot.schema import CURRENT, FORMAT_2019, FORMAT_2021, CellShape, Format, Lev
 from storage.models import (
     Agency,
     Answer,
+    AnswerChange,
     Invite,
     Member,
     MemberRole,
@@ -147,13 +149,56 @@ _UNSKIP = delete(Skip).where(
 
 
 def _upsert_answers(*, session: Session, report: ReportRow, encoded: dict[str, str], by: int | None) -> None:
-    """Insert or replace several answers in one statement."""
+    """Insert or replace several answers in one statement, each change logged beside them."""
     now = _now()
     rows = [
         {"report_id": report.id, "field_key": key, "value_json": value_json, "answered_by": by, "answered_at": now}
         for key, value_json in encoded.items()
     ]
     session.connection().execute(_upsert(_dialect(session), Answer, _ANSWER_KEYS, _ANSWER_CHANGED), rows)
+    _log_changes(session=session, report=report, encoded=encoded, by=by, at=now)
+
+
+def _log_changes(
+    *, session: Session, report: ReportRow, encoded: Mapping[str, str | None], by: int | None, at: datetime
+) -> None:
+    changes = [
+        {"report_id": report.id, "field_key": key, "value_json": value_json, "by": by, "at": at}
+        for key, value_json in encoded.items()
+    ]
+    if changes:
+        session.connection().execute(insert(AnswerChange), changes)
+
+
+Change = tuple[Value | None, int | None, datetime, str]  # value (None: cleared), by (None: an import), at, name
+
+
+def changes_of(*, session: Session, report: ReportRow, field_key: str) -> list[Change]:
+    """Every known change of a field, newest first: the value it was given (None: cleared), by whom (None:
+    an import), when, and that member's name. An answer older than the log counts as its one change."""
+    fmt = FORMATS[report.format_id]
+    rows = session.exec(
+        select(AnswerChange.value_json, AnswerChange.by, AnswerChange.at, Member.display_name)
+        .outerjoin(
+            Member,
+            (col(Member.telegram_user_id) == col(AnswerChange.by)) & (col(Member.agency_id) == report.agency_id),
+        )
+        .where(AnswerChange.report_id == report.id, AnswerChange.field_key == field_key)
+        .order_by(col(AnswerChange.at).desc(), col(AnswerChange.id).desc())
+    ).all()
+    changes = [
+        (None if value_json is None else _decode(fmt, field_key, value_json), by, _aware(at), name or "")
+        for value_json, by, at, name in rows
+    ]
+    stored = answered(session=session, report=report, field_key=field_key)
+    if stored is not None and not changes:  # given before changes were logged
+        by, at, name = stored
+        changes.append((answers_of(session=session, report=report).get(field_key), by, at, name))
+    return changes
+
+
+def _aware(at: datetime) -> datetime:
+    return at if at.tzinfo else at.replace(tzinfo=UTC)
 
 
 def _upsert_answer(*, session: Session, report: ReportRow, field_key: str, value_json: str, by: int | None) -> None:
@@ -264,6 +309,7 @@ def save_answer(*, session: Session, report: ReportRow, field_key: str, value: V
 def delete_answer(*, session: Session, report: ReportRow, field_key: str) -> None:
     """Make a field unanswered again."""
     session.exec(delete(Answer).where(col(Answer.report_id) == report.id, col(Answer.field_key) == field_key))
+    _log_changes(session=session, report=report, encoded={field_key: None}, by=None, at=_now())
     _touch(session=session, report=report)
     session.commit()
 
@@ -324,6 +370,8 @@ def store_report(*, session: Session, agency: Agency, report: Report, by: int | 
     row = get_or_create_report(session=session, agency=agency, year=report.year, fmt=report.format)
     stored = {a.field_key: a.value_json for a in session.exec(select(Answer).where(Answer.report_id == row.id))}
     session.exec(delete(Answer).where(col(Answer.report_id) == row.id, col(Answer.field_key).not_in(encoded)))
+    cleared = {key: None for key in stored if key not in encoded}
+    _log_changes(session=session, report=row, encoded=cleared, by=by, at=_now())
     for key, value_json in encoded.items():
         if stored.get(key) != value_json:
             _upsert_answer(session=session, report=row, field_key=key, value_json=value_json, by=by)

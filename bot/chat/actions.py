@@ -43,6 +43,7 @@ class Verb(StrEnum):
     FINALIZE = "fz"  # make the report final; argument: the date it prints, YYYYMMDD
     USE_DRAFT = "ud"  # take the text written from the tables for this prose part
     REWRITE = "rw"  # clear the member's draft of this prose part and start again
+    HISTORY = "h"  # who changed this field and when
     # The supervising office's buttons (admins only; bot/chat/supervision.py).
     INVITE_LEVEL = "il"  # a new agency is a 部门 or a 政府; argument: <pending invite id>-<level>
     LEVEL = "lv"  # switch a renamed agency's level; argument: <agency id>-<level>
@@ -59,6 +60,7 @@ ID_VERBS = (
     *(Verb.ZERO, Verb.ZERO_ONE, Verb.SKIP, Verb.BACK, Verb.DONE, Verb.REUSE, Verb.STANDARD, Verb.EDIT),
     *(Verb.EDIT_FROM_REVIEW, Verb.GATE_NONE, Verb.GATE_SOME, Verb.FIX_LATER, Verb.FIX_RESULTS),
     *(Verb.KEEP, Verb.OVERWRITE, Verb.ANSWER_FOR, Verb.KEEP_STORED, Verb.FULL_TEXT, Verb.USE_DRAFT, Verb.REWRITE),
+    Verb.HISTORY,
 )
 ARGUMENTS: dict[Verb, re.Pattern[str]] = {
     **dict.fromkeys(ID_VERBS, ID),

@@ -114,6 +114,7 @@ def build_application(
     app.add_handler(CommandHandler("finalize", handlers.finalize))
     app.add_handler(CommandHandler("reopen", handlers.reopen))
     app.add_handler(CommandHandler("remind", handlers.remind))
+    app.add_handler(CommandHandler("history", handlers.history))
     app.add_handler(CommandHandler("import", handlers.import_command))
     app.add_handler(CommandHandler("help", handlers.help_command))
     app.add_handler(CommandHandler("invite", handlers.invite))

@@ -147,6 +147,12 @@ async def status(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await _answer(context, turn, await _db(context).call(lambda: _walk(context).status(turn)))
 
 
+async def history(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/history 行政许可: who changed that field and when."""
+    turn, words = _turn(update, context), " ".join(context.args or [])
+    await _answer(context, turn, await _db(context).call(lambda: _walk(context).history(turn, clean_text(words))))
+
+
 async def review(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/review: the report at a glance, each section with a 修改 button."""
     turn = _turn(update, context)
