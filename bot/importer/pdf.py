@@ -58,6 +58,8 @@ OPENING = "《（(“‘〈【「『〔［[{"  # never ends a line: goes to the 
 NO_START = "，。、；：？！）)》”’〉】」』〕］]},.;:?!%…·"  # never starts a line: goes with the character before
 NUMBER_PIECE = re.compile(r"[\d.,]+")
 ALIGNED_EM = 0.3  # words whose edges or centres are this close stand in one column
+CELL_GAP_EM = 0.7  # at least this much space parts a table's columns (twice a cell's padding)
+CELL_LINES_EM = 0.9  # lines of one cell stand closer than this; the next cell down stands further off
 SUBSET = re.compile(r"^[A-Z]{6}\+")  # ABCDEF+NotoSerifCJK: a subset of the font embedded, named by its subset
 
 PAGE_NUMBER = re.compile(
@@ -103,6 +105,8 @@ class _Piece:
     text: str
     x0: float
     x1: float
+    top: float = 0.0
+    bottom: float = 0.0
 
 
 @dataclass
@@ -160,19 +164,24 @@ def _line(chars: list[dict[str, Any]]) -> _Line | None:
     size = statistics.median(c["size"] for c in shown) or 10.0
     gaps = [b["x0"] - a["x1"] for a, b in pairwise(shown)]
     spread = len(gaps) >= 2 and min(gaps) > SPACE_EM * size and max(gaps) <= EVEN * min(gaps)
-    typical = statistics.median(gaps) if gaps else 0.0
-    pieces = [_Piece("", shown[0]["text"], shown[0]["x0"], shown[0]["x1"])]
+    within = [gap for gap in gaps if gap < TAB_EM * size]  # column gaps aside: a row of cells has many
+    typical = statistics.median(within) if within else 0.0
+    pieces = [_Piece("", shown[0]["text"], shown[0]["x0"], shown[0]["x1"], shown[0]["top"], shown[0]["bottom"])]
     for before, after, gap, spaced_out in zip(shown, shown[1:], gaps, space_before[1:], strict=False):
         wide = _wide(before["text"][-1]) or _wide(after["text"][0])
+        piece = _Piece("", after["text"], after["x0"], after["x1"], after["top"], after["bottom"])
         if gap >= TAB_EM * size and not spread:
-            pieces.append(_Piece("\t", after["text"], after["x0"], after["x1"]))
+            piece.before = "\t"
+            pieces.append(piece)
         elif (not wide and (spaced_out or gap > SPACE_EM * size)) or (
             wide and not spread and gap > typical + WIDE_GAP_EM * size
         ):
-            pieces.append(_Piece(" ", after["text"], after["x0"], after["x1"]))
+            piece.before = " "
+            pieces.append(piece)
         else:
             last = pieces[-1]
-            pieces[-1] = _Piece(last.before, last.text + after["text"], last.x0, after["x1"])
+            last.text += after["text"]
+            last.x1, last.top, last.bottom = after["x1"], min(last.top, piece.top), max(last.bottom, piece.bottom)
     return _Line(
         text=_text(pieces),
         x0=shown[0]["x0"],
@@ -223,6 +232,7 @@ def _wrapped_numbers(lines: list[_Line]) -> list[_Line]:
                 for piece, target in zip(line.pieces, targets, strict=True):
                     assert target is not None
                     target.text += piece.text
+                    target.bottom = piece.bottom
                 above.text = _text(above.pieces)
                 above.bottom = line.bottom
                 continue
@@ -415,6 +425,208 @@ def _rejoin_rows(pages: list[_Page]) -> None:
             following.grids[0] = (top, Grid(grid.rows[1:]))
 
 
+@dataclass
+class _Fragment:
+    """A piece of a label in a table drawn without lines, the line it stands on, and the label column."""
+
+    piece: _Piece
+    line: _Line
+    column: int = 0
+
+
+@dataclass
+class _Row:
+    """A line of a table drawn without lines that holds the numbers of a row, with its label pieces."""
+
+    line: _Line
+    labels: list[_Piece]
+    numbers: list[_Piece]
+    parts: dict[int, list[_Fragment]] = field(default_factory=dict)  # the label's text by column
+
+    @property
+    def middle(self) -> float:
+        return (min(p.top for p in self.numbers) + max(p.bottom for p in self.numbers)) / 2
+
+
+def _numbers_row(line: _Line) -> _Row | None:
+    """The line as a row of a table: label pieces, then numbers set apart from them as a column is."""
+    count = 0
+    while count < len(line.pieces) and NUMBER_PIECE.fullmatch(line.pieces[-1 - count].text):
+        count += 1
+    if not count:
+        return None
+    labels, numbers = line.pieces[: len(line.pieces) - count], line.pieces[len(line.pieces) - count :]
+    if labels and numbers[0].x0 - labels[-1].x1 < CELL_GAP_EM * line.size:
+        return None  # a number in running text
+    return _Row(line, labels, numbers)
+
+
+def _lines_up(row: _Row, columns: list[_Piece], size: float) -> bool:
+    return all(any(_aligned(number, column, size) for column in columns) for number in row.numbers)
+
+
+def _headed(row: _Row, header: _Line, left: float) -> bool:
+    """Whether the line is the header of a table of this one row: a heading over each of its numbers,
+    none reaching into the labels."""
+    near = ALIGNED_EM * header.size
+    over = [p for p in header.pieces if p.x0 >= left - near]
+    return _numbers_row(header) is None and all(any(_aligned(n, p, header.size) for p in over) for n in row.numbers)
+
+
+def _label_only(line: _Line, left: float) -> bool:
+    return line.x1 <= left - ALIGNED_EM * line.size
+
+
+def _label_columns(rows: list[_Row], size: float) -> list[float]:
+    """Where the label columns start: the left edges of the label pieces on the rows' own lines."""
+    return _edges_within((p.x0 for row in rows for p in row.labels), ALIGNED_EM * size)
+
+
+def _edges_within(values: Iterable[float], near: float) -> list[float]:
+    found: list[float] = []
+    for value in sorted(values):
+        if not found or value - found[-1] > near:
+            found.append(value)
+    return found
+
+
+def _runs(fragments: list[_Fragment], size: float) -> list[list[_Fragment]]:
+    """The fragments of one column, top to bottom, in runs of lines set as one cell: close together."""
+    runs: list[list[_Fragment]] = []
+    for fragment in sorted(fragments, key=lambda f: f.piece.top):
+        if runs and fragment.piece.top - runs[-1][-1].piece.bottom <= CELL_LINES_EM * size:
+            runs[-1].append(fragment)
+        else:
+            runs.append([fragment])
+    return runs
+
+
+def _covered(run: list[_Fragment], rows: list[_Row], size: float) -> list[_Row]:
+    """The rows whose numbers stand beside the run of fragments."""
+    top, bottom = run[0].piece.top, max(f.piece.bottom for f in run)
+    near = ALIGNED_EM * size
+    return [row for row in rows if top - near <= row.middle <= bottom + near]
+
+
+def _top_aligned(run: list[_Fragment], covered: list[_Row]) -> list[list[_Fragment]] | None:
+    """A run over several rows cut into their cells, where it is certainly a stack of cells each set at
+    the top of its row (as Word sets them): each row's cell begins on the row's own line, and no other
+    line of the run begins with a numbering. None otherwise."""
+    lines = [row.line for row in covered]
+    if run[0].line is not lines[0] or any(not any(f.line is line for f in run) for line in lines):
+        return None
+    cells: list[list[_Fragment]] = []
+    for fragment in run:
+        if fragment.line in lines and not (cells and cells[-1][-1].line is fragment.line):
+            cells.append([])
+        elif _numbered(fragment.piece.text):
+            return None
+        cells[-1].append(fragment)
+    return cells
+
+
+def _label_text(fragments: list[_Fragment]) -> str:
+    return _joined(f.piece.text for f in fragments)
+
+
+def _assemble(rows: list[_Row], lines: list[_Line], left: float) -> list[_Line]:
+    """The rows of one table drawn without lines, each with its label whole again (see ``_unruled``);
+    the lines of the table as they were where nothing is certain."""
+    size = statistics.median(row.line.size for row in rows)
+    starts = _label_columns(rows, size)
+    fragments: list[_Fragment] = []
+    for line in lines:
+        row = next((r for r in rows if r.line is line), None)
+        for piece in row.labels if row is not None else line.pieces:
+            column = max((i for i, x in enumerate(starts) if x <= piece.x0 + ALIGNED_EM * size), default=0)
+            fragments.append(_Fragment(piece, line, column))
+    groups: list[tuple[int, list[_Fragment], list[_Row]]] = []
+    for column in range(len(starts)):
+        for run in _runs([f for f in fragments if f.column == column], size):
+            covered = _covered(run, rows, size)
+            if len(covered) == 1:
+                covered[0].parts[column] = run
+            elif len(covered) > 1 and (cells := _top_aligned(run, covered)) is not None:
+                for row, cell in zip(covered, cells, strict=True):
+                    row.parts[column] = cell
+            elif covered:
+                groups.append((column, run, covered))
+    for column, run, covered in groups:  # a label over several rows heads the first, as a grid gives it
+        if all(any(c > column for c in row.parts) for row in covered):
+            covered[0].parts[column] = run
+    used = {id(f.piece) for row in rows for run in row.parts.values() for f in run}
+    out: list[_Line] = []
+    for line in lines:
+        row = next((r for r in rows if r.line is line), None)
+        if row is not None and any(f.line is not line for run in row.parts.values() for f in run):
+            fields = [_label_text(row.parts[c]) for c in sorted(row.parts)]
+            pieces = [_Piece("\t" if i else "", text, 0.0, 0.0) for i, text in enumerate(fields)]
+            pieces += [_Piece("\t", p.text, p.x0, p.x1, p.top, p.bottom) for p in row.numbers]
+            line.pieces, line.text, line.tabbed = pieces, _text(pieces), True
+            out.append(line)
+        elif row is not None:
+            out.append(line)
+        else:
+            kept = [p for p in line.pieces if id(p) not in used]
+            if kept:
+                if len(kept) < len(line.pieces):
+                    kept[0] = _Piece("", kept[0].text, kept[0].x0, kept[0].x1, kept[0].top, kept[0].bottom)
+                    line.pieces, line.text = kept, _text(kept)
+                    line.x0, line.x1 = kept[0].x0, kept[-1].x1
+                out.append(line)
+    return out
+
+
+def _unruled(lines: list[_Line]) -> list[_Line]:
+    """A page's lines with the rows of tables drawn without lines made whole.
+
+    Such a table reads as lines: those that hold a row's numbers, lined up in columns, and between
+    them lines holding only the rest of labels wrapped in their cells. Each label column is read
+    down: lines set close together are one cell; a cell beside one row's numbers is that row's label
+    (Word sets it at the top of its row, or in its middle), joined to the row's line, its columns
+    apart; a cell beside several rows' numbers is a group's label, set before the first of them as a
+    grid gives it. A cell beside no row's numbers, or a group label that would be the only label of a
+    row, is left where it stands: the row stays unread rather than read under a label not its own.
+    """
+    out: list[_Line] = []
+    done = 0  # lines before this are read: the next table starts no higher
+    i = 0
+    while i < len(lines):
+        first = _numbers_row(lines[i])
+        if first is None:
+            out.append(lines[i])
+            i += 1
+            continue
+        rows, columns = [first], list(first.numbers)
+        left = first.numbers[0].x0
+        end = i + 1  # one past the table's last row
+        j = i + 1
+        while j < len(lines):
+            row = _numbers_row(lines[j])
+            size = lines[j].size
+            if row is not None and _lines_up(row, columns, size) and (not row.labels or row.labels[-1].x1 < left):
+                rows.append(row)
+                columns += [n for n in row.numbers if not any(_aligned(n, c, size) for c in columns)]
+                left = min(left, row.numbers[0].x0)
+                end = j + 1
+            elif not _label_only(lines[j], left):
+                break
+            j += 1
+        start = i
+        while start > done and _label_only(lines[start - 1], left):
+            start -= 1
+        if len(rows) < 2 and not (start > 0 and _headed(rows[0], lines[start - 1], left)):
+            out.append(lines[i])
+            i += 1
+            continue
+        while end < len(lines) and _label_only(lines[end], left):
+            end += 1
+        del out[len(out) - (i - start) :]
+        out += _assemble(rows, lines[start:end], left)
+        i = done = end
+    return out
+
+
 def _blocks(pages: list[_Page]) -> Iterator[Block]:
     lines = [ln for page in pages for ln in page.lines]
     left, right = _margins(lines) if lines else (0.0, 0.0)
@@ -492,6 +704,8 @@ def read_pdf(data: bytes) -> list[Block]:
     if written < MIN_TEXT:
         raise _refused(texts.IMPORT_PDF_SCANNED)
     _furniture(pages)
+    for page in pages:
+        page.lines = _unruled(page.lines)
     _rejoin_rows(pages)
     blocks: list[Block] = []
     grids = 0
