@@ -5,9 +5,10 @@ Ruled tables are found from their lines (pdfplumber's table finder) and become g
 several columns or rows repeats in every position it covers, marked merged, as ``blocks.expand``
 makes it; a label wrapped over several lines in its cell is one text again. The rest of a page is read
 line by line from its characters. Wide gaps split a line into tab-separated fields, as a table
-copied from a web page is, so a table drawn without lines still reads row by row. Lines that fill the
-text width and run on in the next line at the left margin are one paragraph, joined again; Chinese
-characters are joined without a space, Latin words with one.
+copied from a web page is, so a table drawn without lines still reads row by row; a label wrapped over
+several lines in its cell there is joined to its row's numbers again where it certainly belongs to them.
+Lines that fill the text width and run on in the next line at the left margin are one paragraph, joined
+again; Chinese characters are joined without a space, Latin words with one.
 
 Page furniture is dropped so that nothing stands between the rows of a table split over two pages:
 page numbers (- 3 -, 第 3 页, 3/7) at the top or bottom of a page, and running headers and footers
@@ -25,6 +26,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import cache
 from itertools import pairwise
 from typing import TYPE_CHECKING, Any
 
@@ -59,6 +61,7 @@ NO_START = "，。、；：？！）)》”’〉】」』〕］]},.;:?!%…·" 
 NUMBER_PIECE = re.compile(r"[\d.,]+")
 ALIGNED_EM = 0.3  # words whose edges or centres are this close stand in one column
 CELL_GAP_EM = 0.7  # at least this much space parts a table's columns (twice a cell's padding)
+MAX_CELL_LINES = 8  # lines of a label in one cell: the longest label wraps into six in a narrow column
 CELL_LINES_EM = 0.9  # lines of one cell stand closer than this; the next cell down stands further off
 SUBSET = re.compile(r"^[A-Z]{6}\+")  # ABCDEF+NotoSerifCJK: a subset of the font embedded, named by its subset
 
@@ -442,6 +445,7 @@ class _Row:
     labels: list[_Piece]
     numbers: list[_Piece]
     parts: dict[int, list[_Fragment]] = field(default_factory=dict)  # the label's text by column
+    fragments: list[_Fragment] = field(default_factory=list)  # the label pieces on its own line
 
     @property
     def middle(self) -> float:
@@ -477,9 +481,19 @@ def _label_only(line: _Line, left: float) -> bool:
     return line.x1 <= left - ALIGNED_EM * line.size
 
 
-def _label_columns(rows: list[_Row], size: float) -> list[float]:
-    """Where the label columns start: the left edges of the label pieces on the rows' own lines."""
-    return _edges_within((p.x0 for row in rows for p in row.labels), ALIGNED_EM * size)
+def _label_columns(rows: list[_Row], size: float) -> list[tuple[float, float]]:
+    """The label columns, left to right, each as where its labels start and the furthest they reach,
+    from the label pieces on the rows' own lines."""
+    near = ALIGNED_EM * size
+    starts = _edges_within((p.x0 for row in rows for p in row.labels), near)
+    reach = [
+        max(p.x1 for row in rows for p in row.labels if _column_at(starts, p.x0, near) == c) for c in range(len(starts))
+    ]
+    return list(zip(starts, reach, strict=True))
+
+
+def _column_at(starts: list[float], x0: float, near: float) -> int:
+    return max((i for i, x in enumerate(starts) if x <= x0 + near), default=0)
 
 
 def _edges_within(values: Iterable[float], near: float) -> list[float]:
@@ -491,7 +505,7 @@ def _edges_within(values: Iterable[float], near: float) -> list[float]:
 
 
 def _runs(fragments: list[_Fragment], size: float) -> list[list[_Fragment]]:
-    """The fragments of one column, top to bottom, in runs of lines set as one cell: close together."""
+    """The fragments of one column, top to bottom, in runs of lines set close together."""
     runs: list[list[_Fragment]] = []
     for fragment in sorted(fragments, key=lambda f: f.piece.top):
         if runs and fragment.piece.top - runs[-1][-1].piece.bottom <= CELL_LINES_EM * size:
@@ -508,20 +522,46 @@ def _covered(run: list[_Fragment], rows: list[_Row], size: float) -> list[_Row]:
     return [row for row in rows if top - near <= row.middle <= bottom + near]
 
 
-def _top_aligned(run: list[_Fragment], covered: list[_Row]) -> list[list[_Fragment]] | None:
-    """A run over several rows cut into their cells, where it is certainly a stack of cells each set at
-    the top of its row (as Word sets them): each row's cell begins on the row's own line, and no other
-    line of the run begins with a numbering. None otherwise."""
-    lines = [row.line for row in covered]
-    if run[0].line is not lines[0] or any(not any(f.line is line for f in run) for line in lines):
+def _cell_of(cell: list[_Fragment], row: _Row, size: float) -> bool:
+    """Whether these lines can be the row's cell: set at the top of the row (beginning on its line) or
+    in its middle (centred on its numbers), no line after the first beginning with a numbering."""
+    if any(_numbered(f.piece.text) for f in cell[1:]):
+        return False
+    centre = (cell[0].piece.top + max(f.piece.bottom for f in cell)) / 2
+    return cell[0].line is row.line or abs(centre - row.middle) <= ALIGNED_EM * size
+
+
+def _cells(run: list[_Fragment], rows: list[_Row], size: float) -> list[list[_Fragment]] | None:
+    """A run of lines over several rows cut into one cell for each row, where exactly one cut puts
+    every line in a cell of its row (set at the top or in the middle of it); None otherwise."""
+
+    @cache
+    def ways(start: int, row: int) -> tuple[int, tuple[tuple[int, int, int], ...]]:
+        """How many cuts (0, 1, or 2 for several) of run[start:] over rows[row:], and the one found."""
+        if start == len(run):
+            return 1, ()
+        found: tuple[int, tuple[tuple[int, int, int], ...]] = (0, ())
+        for r in range(row, len(rows)):
+            if rows[r].middle < run[start].piece.top - ALIGNED_EM * size:
+                continue  # a cell below the row's numbers is none of its
+            for end in range(start + 1, len(run) + 1):
+                if not _cell_of(run[start:end], rows[r], size):
+                    continue
+                count, rest = ways(end, r + 1)
+                if count:
+                    found = (min(found[0] + count, 2), ((start, end, r), *rest))
+                    if found[0] > 1:
+                        return found
+        return found
+
+    if len(run) > MAX_CELL_LINES * len(rows):
         return None
-    cells: list[list[_Fragment]] = []
-    for fragment in run:
-        if fragment.line in lines and not (cells and cells[-1][-1].line is fragment.line):
-            cells.append([])
-        elif _numbered(fragment.piece.text):
-            return None
-        cells[-1].append(fragment)
+    count, cut = ways(0, 0)
+    if count != 1:
+        return None
+    cells: list[list[_Fragment]] = [[] for _ in rows]
+    for start, end, r in cut:
+        cells[r] = run[start:end]
     return cells
 
 
@@ -529,38 +569,60 @@ def _label_text(fragments: list[_Fragment]) -> str:
     return _joined(f.piece.text for f in fragments)
 
 
-def _assemble(rows: list[_Row], lines: list[_Line], left: float) -> list[_Line]:
+def _complete(row: _Row, taken: set[int]) -> bool:
+    """Whether every label piece on the row's own line is read: in its label, in another row's (a group
+    label heading rows above it), or before a label of its own further right (kept where it stands)."""
+    own = {id(f.piece) for part in row.parts.values() for f in part}
+    right = max(row.parts, default=-1)
+    return all(id(f.piece) in own or id(f.piece) in taken or f.column < right for f in row.fragments)
+
+
+def _assemble(rows: list[_Row], lines: list[_Line]) -> list[_Line]:
     """The rows of one table drawn without lines, each with its label whole again (see ``_unruled``);
     the lines of the table as they were where nothing is certain."""
     size = statistics.median(row.line.size for row in rows)
-    starts = _label_columns(rows, size)
+    near = ALIGNED_EM * size
+    columns = _label_columns(rows, size)
+    starts = [start for start, _ in columns]
     fragments: list[_Fragment] = []
     for line in lines:
         row = next((r for r in rows if r.line is line), None)
         for piece in row.labels if row is not None else line.pieces:
-            column = max((i for i, x in enumerate(starts) if x <= piece.x0 + ALIGNED_EM * size), default=0)
-            fragments.append(_Fragment(piece, line, column))
-    groups: list[tuple[int, list[_Fragment], list[_Row]]] = []
-    for column in range(len(starts)):
+            column = _column_at(starts, piece.x0, near)
+            if starts[column] - near <= piece.x0 <= columns[column][1]:
+                fragments.append(_Fragment(piece, line, column))
+                if row is not None:
+                    row.fragments.append(fragments[-1])
+    for column in reversed(range(len(columns))):  # row labels first: a group label heads rows labelled further right
         for run in _runs([f for f in fragments if f.column == column], size):
             covered = _covered(run, rows, size)
             if len(covered) == 1:
                 covered[0].parts[column] = run
-            elif len(covered) > 1 and (cells := _top_aligned(run, covered)) is not None:
+            elif len(covered) > 1 and all(any(c > column for c in row.parts) for row in covered):
+                covered[0].parts[column] = run  # a group's label heads its first row, as a grid gives it
+            elif len(covered) > 1 and (cells := _cells(run, covered, size)) is not None:
                 for row, cell in zip(covered, cells, strict=True):
-                    row.parts[column] = cell
-            elif covered:
-                groups.append((column, run, covered))
-    for column, run, covered in groups:  # a label over several rows heads the first, as a grid gives it
-        if all(any(c > column for c in row.parts) for row in covered):
-            covered[0].parts[column] = run
-    used = {id(f.piece) for row in rows for run in row.parts.values() for f in run}
+                    if cell:
+                        row.parts[column] = cell
+    taken = {id(f.piece) for row in rows for part in row.parts.values() for f in part}
+    for row in rows:
+        if not _complete(row, taken):
+            row.parts = {}
+    used = {id(f.piece): row for row in rows for part in row.parts.values() for f in part}
     out: list[_Line] = []
     for line in lines:
         row = next((r for r in rows if r.line is line), None)
-        if row is not None and any(f.line is not line for run in row.parts.values() for f in run):
-            fields = [_label_text(row.parts[c]) for c in sorted(row.parts)]
-            pieces = [_Piece("\t" if i else "", text, 0.0, 0.0) for i, text in enumerate(fields)]
+        moved = row is not None and (
+            any(f.line is not line for part in row.parts.values() for f in part)
+            or any(used.get(id(f.piece), row) is not row for f in row.fragments)
+        )
+        if row is not None and moved:
+            fields = {c: _label_text(part) for c, part in row.parts.items()}
+            for f in row.fragments:
+                if id(f.piece) not in used:
+                    fields[f.column] = _joined([fields.get(f.column, ""), f.piece.text])
+            labels = [fields[c] for c in sorted(fields)]
+            pieces = [_Piece("\t" if i else "", text, 0.0, 0.0) for i, text in enumerate(labels)]
             pieces += [_Piece("\t", p.text, p.x0, p.x1, p.top, p.bottom) for p in row.numbers]
             line.pieces, line.text, line.tabbed = pieces, _text(pieces), True
             out.append(line)
@@ -580,13 +642,15 @@ def _assemble(rows: list[_Row], lines: list[_Line], left: float) -> list[_Line]:
 def _unruled(lines: list[_Line]) -> list[_Line]:
     """A page's lines with the rows of tables drawn without lines made whole.
 
-    Such a table reads as lines: those that hold a row's numbers, lined up in columns, and between
-    them lines holding only the rest of labels wrapped in their cells. Each label column is read
-    down: lines set close together are one cell; a cell beside one row's numbers is that row's label
-    (Word sets it at the top of its row, or in its middle), joined to the row's line, its columns
-    apart; a cell beside several rows' numbers is a group's label, set before the first of them as a
-    grid gives it. A cell beside no row's numbers, or a group label that would be the only label of a
-    row, is left where it stands: the row stays unread rather than read under a label not its own.
+    Such a table reads as lines: those holding a row's numbers, lined up in columns (two rows or more,
+    or one under a header over its numbers), and between and around them lines holding only the rest
+    of labels wrapped in their cells. Each label column is read down, the row labels' first: lines set
+    close together beside one row's numbers are that row's cell; beside several rows', they are a
+    group's label where each of those rows has a label of its own further right (set before the first
+    row, as a grid gives it), or else the cells of those rows where exactly one cut gives each line to
+    a cell set at the top of its row or centred on its numbers. A row is rewritten, its label's columns
+    tab-separated, only when every label piece on its own line is read so; whatever is uncertain is
+    left where it stands, and the row stays unread rather than read under a label not its own.
     """
     out: list[_Line] = []
     done = 0  # lines before this are read: the next table starts no higher
@@ -622,7 +686,7 @@ def _unruled(lines: list[_Line]) -> list[_Line]:
         while end < len(lines) and _label_only(lines[end], left):
             end += 1
         del out[len(out) - (i - start) :]
-        out += _assemble(rows, lines[start:end], left)
+        out += _assemble(rows, lines[start:end])
         i = done = end
     return out
 
