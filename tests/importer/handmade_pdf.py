@@ -4,12 +4,15 @@
 every page, narrow label columns so labels wrap over several lines, half-width brackets, table 二 as
 four small tables under their captions, table 三 in a large font so that it runs over two pages with
 its header rows repeated, and table 四 turned into three rows of five; its tables may also be drawn
-without any lines, as some agencies print them. ``tabbed_pdf`` turns lines of text with tab-separated
-cells (as the tests write reports) into ruled tables.
+without any lines, as some agencies print them. ``borderless_pdf`` is nianbao's own layout with its
+tables' lines taken away and every cell's text set in the middle of its height (labels wrapped over
+lines centred on their row's numbers, cells touching), table 四 as the format prints it. ``tabbed_pdf`` turns
+lines of text with tab-separated cells (as the tests write reports) into ruled tables.
 """
 
 from __future__ import annotations
 
+import io
 import json
 import re
 import subprocess
@@ -25,6 +28,7 @@ from docx.table import Table as DocxTable
 from docx.text.paragraph import Paragraph as DocxParagraph
 
 from bot.render import pdf
+from bot.render.docx import render_docx
 from bot.report.model import Report
 from bot.schema import CURRENT
 from tests.importer.handmade import T2, T3_LABELS, _merge_runs
@@ -247,4 +251,22 @@ def tabbed_pdf(text: str) -> bytes:
             pending = []
         if line.strip():
             document.add_paragraph(line)
+    return to_pdf(document)
+
+
+def borderless_pdf(report: Report) -> bytes:
+    """The report as nianbao lays it out, its tables without any line and each cell's text vertically
+    centred in it, as PDF."""
+    document = docx.Document(io.BytesIO(render_docx(report)))
+    sides = "".join(f'<w:{side} w:val="nil"/>' for side in ("top", "left", "bottom", "right", "insideH", "insideV"))
+    for table in document.tables:
+        properties = table._tbl.tblPr
+        for old in properties.findall(qn("w:tblBorders")):
+            properties.remove(old)
+        properties.append(parse_xml(f"<w:tblBorders {nsdecls('w')}>{sides}</w:tblBorders>"))
+        for cell in table._tbl.iter(qn("w:tc")):
+            cell_properties = cell.get_or_add_tcPr()
+            for old in cell_properties.findall(qn("w:tcBorders")) + cell_properties.findall(qn("w:vAlign")):
+                cell_properties.remove(old)
+            cell_properties.append(parse_xml(f'<w:vAlign {nsdecls("w")} w:val="center"/>'))
     return to_pdf(document)
