@@ -23,6 +23,7 @@ TABLES = {
     "pending_import",
     "reminder_log",
     "pending_invite",
+    "agency_link",
 }
 
 
