@@ -655,7 +655,7 @@ LINK_USAGE = (
     "关联后，该政府的填报人员可用 /rollup 把这些机构报告的表二、表三、表四逐格相加后填入。"
 )
 UNLINK_USAGE = "用法：/unlink 政府名称 机构名称 机构名称……"
-LINK_UNKNOWN = "没有名为 {agencies} 的机构，未作任何关联。发送 /agencies 可查看全部机构。"
+LINK_UNKNOWN = "没有名为{agencies}的机构，未作任何关联。发送 /agencies 可查看全部机构。"
 LINK_NOT_GOVERNMENT = "“{agency}”是部门，只有政府可以汇总其他机构的报告。如类别有误，请用 /rename 更正。"
 LINK_SELF = "“{agency}”不能汇总它自己。"
 LINK_CYCLE = "“{agency}”已经（直接或间接）汇总“{government}”，不能反过来再被它汇总。"
