@@ -162,7 +162,7 @@ def tables_text(result: RollUp) -> list[str]:
                     continue
                 fee = not table.number.is_integer and None not in cells
                 shown = format_number(cells[0]) if fee else named_values(table, cells)
-                lines.append(_row_text(fee, row_name(row), shown))
+                lines.append(_row_text(fee, row.brief or row_name(row), shown))
         if zero:
             lines.append(texts.ROLLUP_ZERO_ROWS.format(count=zero))
     return lines
