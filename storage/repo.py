@@ -20,7 +20,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col, delete, select, update
 
 from bot.report.model import Cell, Report, Value
-from bot.schema import CURRENT, FORMAT_2019, FORMAT_2021, CellShape, Format, Level
+from bot.schema import CURRENT, FORMAT_2019, FORMAT_2021, CellShape, Format, Level, Table
 from storage.models import (
     Agency,
     AgencyLink,
@@ -102,11 +102,17 @@ def _encode(fmt: Format, field_key: str, value: Value) -> str:
     return "[" + ", ".join(cells) + "]"
 
 
+@cache
+def _tables_by_key(format_id: str) -> dict[str, Table]:
+    return {row.key: table for table in FORMATS[format_id].tables for row in table.rows}
+
+
 def _decode(fmt: Format, field_key: str, value_json: str) -> Value:
     raw = json.loads(value_json, parse_float=Decimal)
     if isinstance(raw, str):
         return raw
-    table = fmt.table_of(field_key)
+    known = _tables_by_key(fmt.id) if FORMATS.get(fmt.id) is fmt else {}
+    table = known.get(field_key) or fmt.table_of(field_key)
     if table.shape is CellShape.SCALAR:
         return (raw,)
     if table.shape is CellShape.OBJECT:

@@ -20,7 +20,7 @@ from pathlib import Path
 from bot import texts
 from bot.report import datafile
 from bot.report.checks import row_name
-from bot.report.model import Cell, Report, RowValue, with_totals
+from bot.report.model import Cell, Report, RowValue, sum_cells, with_totals
 from bot.schema import CURRENT, FORMAT_2019, Format, Level, Row, Table
 
 # Decimal places of the fee, at most 6, over up to 9 integer digits and thousands of addends: 28 digits
@@ -147,20 +147,32 @@ def _tables(fmt: Format) -> tuple[Table, ...]:
 
 
 def _mismatches(source: Source, fmt: Format) -> list[Mismatch]:
-    """Totals the source states that are not the sums of its own cells."""
-    report = source.report
-    recomputed = with_totals(report)
+    """Totals the source states that are not the sums of its own cells (what with_totals would change), found
+    without building a report: one pass over the source's rows."""
+    values = source.report.values
     found: list[Mismatch] = []
     for table in _tables(fmt):
-        computed_columns = [i for i, c in enumerate(table.columns) if c.sums]
+        inputs = table.input_columns
+        computed = [(i, c.sums) for i, c in enumerate(table.columns) if c.sums]
         for row in table.rows:
-            stated, summed = report.row(row.key), recomputed.row(row.key)
-            if stated is None or summed is None:
+            stated = values.get(row.key)
+            if not isinstance(stated, tuple):
                 continue
-            columns = range(len(table.columns)) if row.computed else computed_columns
+            if row.computed:
+                addends = [values.get(k) for k in row.sums]
+                if not all(isinstance(a, tuple) for a in addends):
+                    continue  # an addend never given: with_totals leaves nothing to compare with
+                expected: list[Cell] = [None] * len(table.columns)
+                for i in inputs:
+                    expected[i] = sum_cells([a[i] for a in addends])  # type: ignore[index]
+            else:
+                expected = list(stated)
+            for i, sums in computed:
+                expected[i] = sum_cells([expected[j] for j in sums])
+            columns = range(len(table.columns)) if row.computed else (i for i, _ in computed)
             for i in columns:
-                if stated[i] is not None and summed[i] is not None and stated[i] != summed[i]:
-                    found.append(Mismatch(source.name, table, row, i, stated[i], summed[i]))
+                if stated[i] is not None and expected[i] is not None and stated[i] != expected[i]:
+                    found.append(Mismatch(source.name, table, row, i, stated[i], expected[i]))
     return found
 
 

@@ -139,3 +139,18 @@ def test_a_thousand_sources_are_summed_in_one_linear_pass() -> None:
     result = roll_up(sources)
     assert result.values["applications.new"] == tuple(1000 * c for c in base.row("applications.new"))  # type: ignore[union-attr]
     assert len(result.used) == 1000
+
+
+def test_a_stated_computed_row_that_is_not_the_sum_of_its_rows_is_named() -> None:
+    a = filled("教育局", seed=7)
+    wrong = list(a.row("applications.total_handled"))  # type: ignore[arg-type]
+    wrong[0] += 2  # type: ignore[operator]
+    wrong[6] += 2  # type: ignore[operator]
+    bad = replace(a, values={**a.values, "applications.total_handled": tuple(wrong)})
+    result = roll_up([Source("教育局", bad)])
+    assert [(m.row.key, m.column, m.stated, m.summed) for m in result.mismatches] == [
+        ("applications.total_handled", 0, wrong[0], wrong[0] - 2),
+        ("applications.total_handled", 6, wrong[6], wrong[6] - 2),
+    ]
+    assert result.values["applications.total_handled"] == a.row("applications.total_handled")
+    assert not roll_up([Source("教育局", a)]).mismatches
