@@ -252,3 +252,17 @@ class PendingInvite(SQLModel, table=True):
     name: str = Field(max_length=255)
     created_by: int | None = Field(default=None, sa_type=BigInteger)
     created_at: dt.datetime = Field(default_factory=_now)
+
+
+class AgencyLink(SQLModel, table=True):
+    """A government agency covers another agency: its tables 二/三/四 may be filled from the sum of the
+    reports of the agencies it covers (bot/report/rollup.py)."""
+
+    __tablename__ = "agency_link"
+    __table_args__ = (UniqueConstraint("government_id", "agency_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    government_id: int = Field(foreign_key="agency.id", ondelete="CASCADE")
+    agency_id: int = Field(foreign_key="agency.id", ondelete="CASCADE", index=True)
+    created_by: int | None = Field(default=None, sa_type=BigInteger)  # Telegram user id; None from the CLI
+    created_at: dt.datetime = Field(default_factory=_now)

@@ -48,6 +48,11 @@ class Verb(StrEnum):
     INVITE_LEVEL = "il"  # a new agency is a 部门 or a 政府; argument: <pending invite id>-<level>
     LEVEL = "lv"  # switch a renamed agency's level; argument: <agency id>-<level>
     REMOVE = "rm"  # confirm a removal; argument: <agency id>-<members counted when asked>
+    # The roll-up (bot/chat/rollups.py): a government's members and the admins.
+    ROLLUP_CONFIRM = (
+        "ru"  # store the sums shown; argument: <agency id>-<year>-<f|d: finals or drafts too>-<fingerprint>
+    )
+    ROLLUP_DRAFTS = "rd"  # an admin's preview with the current drafts; argument: <agency id>-<year>
 
 
 MAX_DATA = 64  # bytes: Telegram's limit on callback data
@@ -76,6 +81,8 @@ ARGUMENTS: dict[Verb, re.Pattern[str]] = {
     Verb.INVITE_LEVEL: re.compile(r"[1-9][0-9]{0,17}-(department|government)"),
     Verb.LEVEL: re.compile(r"[1-9][0-9]{0,17}-(department|government)"),
     Verb.REMOVE: re.compile(r"[1-9][0-9]{0,17}-[0-9]{1,9}"),
+    Verb.ROLLUP_CONFIRM: re.compile(r"[1-9][0-9]{0,17}-20[0-9]{2}-[df]-[0-9a-f]{12}"),
+    Verb.ROLLUP_DRAFTS: re.compile(r"[1-9][0-9]{0,17}-20[0-9]{2}"),
 }
 ADMIN_VERBS = (Verb.INVITE_LEVEL, Verb.LEVEL, Verb.REMOVE)
 

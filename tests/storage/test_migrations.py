@@ -24,6 +24,7 @@ TABLES = {
     "reminder_log",
     "pending_invite",
     "answer_change",
+    "agency_link",
 }
 
 
