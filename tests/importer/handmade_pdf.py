@@ -31,7 +31,7 @@ from bot.render import pdf
 from bot.render.docx import render_docx
 from bot.report.model import Report
 from bot.schema import CURRENT
-from tests.importer.handmade import T2, T3_LABELS, _merge_runs
+from tests.importer.handmade import T2, table_three
 
 NUMBER = re.compile(r"[+-]?\d+(?:\.\d+)?")
 HEADER = "某某市数据局（市政务服务管理局）　　　　　　　　政务公开专栏"
@@ -134,34 +134,8 @@ def _table_two(document: Document, report: Report, ruled: bool) -> None:
 
 
 def _table_three(document: Document, report: Report, ruled: bool) -> None:
-    table = document.add_table(rows=3 + len(T3_LABELS), cols=10)
+    table = table_three(document, report)
     _lines(table, ruled)
-    table.cell(0, 0).merge(table.cell(2, 2)).text = "(本列数据的勾稽关系为: 第一项加第二项之和, 等于第三项加第四项之和)"
-    table.cell(0, 3).merge(table.cell(0, 9)).text = "申请人情况"
-    table.cell(1, 3).merge(table.cell(2, 3)).text = "自然人"
-    table.cell(1, 4).merge(table.cell(1, 8)).text = "法人或其他组织"
-    table.cell(1, 9).merge(table.cell(2, 9)).text = "总计"
-    for c, label in enumerate(("商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他"), start=4):
-        table.cell(2, c).text = label
-    t3 = CURRENT.table("T3")
-    for r, ((group, sub, label), row) in enumerate(zip(T3_LABELS, t3.rows, strict=True), start=3):
-        if sub is None:
-            table.cell(r, 0).merge(table.cell(r, 2)).text = group
-        elif label is None:
-            table.cell(r, 1).merge(table.cell(r, 2)).text = sub
-        else:
-            table.cell(r, 2).text = label
-        for c, value in enumerate(report.cells(t3, row), start=3):
-            table.cell(r, c).text = str(value)
-    groups = [group if sub is not None else None for group, sub, _ in T3_LABELS]
-    subs = [sub if label is not None else None for _, sub, label in T3_LABELS]
-    _merge_runs(table, 1, 3, subs)
-    _merge_runs(table, 0, 3, groups)
-    for r, (group, sub, label) in enumerate(T3_LABELS, start=3):
-        if sub is not None:
-            table.cell(r, 0).text = group
-        if label is not None:
-            table.cell(r, 1).text = sub
     _widths(table, [1.0, 1.7, 3.2] + [1.5] * 7)
     _font(table, 12)
     _repeat_header(table, 3)
