@@ -43,10 +43,16 @@ class Verb(StrEnum):
     FINALIZE = "fz"  # make the report final; argument: the date it prints, YYYYMMDD
     USE_DRAFT = "ud"  # take the text written from the tables for this prose part
     REWRITE = "rw"  # clear the member's draft of this prose part and start again
+    HISTORY = "h"  # who changed this field and when
     # The supervising office's buttons (admins only; bot/chat/supervision.py).
     INVITE_LEVEL = "il"  # a new agency is a 部门 or a 政府; argument: <pending invite id>-<level>
     LEVEL = "lv"  # switch a renamed agency's level; argument: <agency id>-<level>
     REMOVE = "rm"  # confirm a removal; argument: <agency id>-<members counted when asked>
+    # The roll-up (bot/chat/rollups.py): a government's members and the admins.
+    ROLLUP_CONFIRM = (
+        "ru"  # store the sums shown; argument: <agency id>-<year>-<f|d: finals or drafts too>-<fingerprint>
+    )
+    ROLLUP_DRAFTS = "rd"  # an admin's preview with the current drafts; argument: <agency id>-<year>
 
 
 MAX_DATA = 64  # bytes: Telegram's limit on callback data
@@ -59,6 +65,7 @@ ID_VERBS = (
     *(Verb.ZERO, Verb.ZERO_ONE, Verb.SKIP, Verb.BACK, Verb.DONE, Verb.REUSE, Verb.STANDARD, Verb.EDIT),
     *(Verb.EDIT_FROM_REVIEW, Verb.GATE_NONE, Verb.GATE_SOME, Verb.FIX_LATER, Verb.FIX_RESULTS),
     *(Verb.KEEP, Verb.OVERWRITE, Verb.ANSWER_FOR, Verb.KEEP_STORED, Verb.FULL_TEXT, Verb.USE_DRAFT, Verb.REWRITE),
+    Verb.HISTORY,
 )
 ARGUMENTS: dict[Verb, re.Pattern[str]] = {
     **dict.fromkeys(ID_VERBS, ID),
@@ -74,6 +81,8 @@ ARGUMENTS: dict[Verb, re.Pattern[str]] = {
     Verb.INVITE_LEVEL: re.compile(r"[1-9][0-9]{0,17}-(department|government)"),
     Verb.LEVEL: re.compile(r"[1-9][0-9]{0,17}-(department|government)"),
     Verb.REMOVE: re.compile(r"[1-9][0-9]{0,17}-[0-9]{1,9}"),
+    Verb.ROLLUP_CONFIRM: re.compile(r"[1-9][0-9]{0,17}-20[0-9]{2}-[df]-[0-9a-f]{12}"),
+    Verb.ROLLUP_DRAFTS: re.compile(r"[1-9][0-9]{0,17}-20[0-9]{2}"),
 }
 ADMIN_VERBS = (Verb.INVITE_LEVEL, Verb.LEVEL, Verb.REMOVE)
 

@@ -21,6 +21,7 @@ from bot import texts
 from bot.chat import handlers, jobs
 from bot.chat.actions import ADMIN_VERBS, decode
 from bot.chat.reminders import Reminders
+from bot.chat.rollups import ROLLUP_VERBS, RollUps
 from bot.chat.service import Walk
 from bot.chat.supervision import Office
 from bot.config import Settings
@@ -62,6 +63,12 @@ def _admin_data(data: object) -> bool:
     return action is not None and action.verb in ADMIN_VERBS
 
 
+def _rollup_data(data: object) -> bool:
+    """A roll-up's button (its members' and the admins'; each tap is checked by bot/chat/rollups.py)."""
+    action = decode(data) if isinstance(data, str) else None
+    return action is not None and action.verb in ROLLUP_VERBS
+
+
 def build_application(
     settings: Settings,
     *,
@@ -97,6 +104,7 @@ def build_application(
     app.bot_data["settings"] = settings
     app.bot_data["walk"] = walk
     app.bot_data["office"] = Office(walk)
+    app.bot_data["rollups"] = RollUps(walk)
     app.bot_data["reminders"] = Reminders(walk, schedule, settings.bot_admins)
     app.bot_data["documents"] = asyncio.Semaphore(DOCUMENTS_AT_ONCE)
     db = Database(engine)
@@ -114,6 +122,7 @@ def build_application(
     app.add_handler(CommandHandler("finalize", handlers.finalize))
     app.add_handler(CommandHandler("reopen", handlers.reopen))
     app.add_handler(CommandHandler("remind", handlers.remind))
+    app.add_handler(CommandHandler("history", handlers.history))
     app.add_handler(CommandHandler("import", handlers.import_command))
     app.add_handler(CommandHandler("help", handlers.help_command))
     app.add_handler(CommandHandler("invite", handlers.invite))
@@ -121,8 +130,12 @@ def build_application(
     app.add_handler(CommandHandler("nudge", handlers.nudge))
     app.add_handler(CommandHandler("rename", handlers.rename))
     app.add_handler(CommandHandler("remove", handlers.remove))
+    app.add_handler(CommandHandler("link", handlers.link_command))
+    app.add_handler(CommandHandler("unlink", handlers.unlink_command))
+    app.add_handler(CommandHandler("rollup", handlers.rollup))
     app.add_handler(CommandHandler("export", handlers.export_command))
     app.add_handler(CallbackQueryHandler(handlers.admin_button, pattern=_admin_data))
+    app.add_handler(CallbackQueryHandler(handlers.rollup_button, pattern=_rollup_data))
     app.add_handler(CallbackQueryHandler(handlers.button))
     app.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, handlers.text_answer))
     app.add_handler(MessageHandler(filters.Document.ALL, handlers.document_upload))
