@@ -408,9 +408,11 @@ def stage_unskip(*, session: Session, report: ReportRow, question_ids: list[str]
 
 
 # --- finishing and reminding ---------------------------------------------------------------------
-def stage_event(*, session: Session, report: ReportRow, kind: str, by: int | None) -> ReportEvent:
+def stage_event(
+    *, session: Session, report: ReportRow, kind: str, by: int | None, at: datetime | None = None
+) -> ReportEvent:
     """Record a change of the report's status in the open transaction; the event, with its id."""
-    event = ReportEvent(report_id=report.id, kind=kind, by=by)
+    event = ReportEvent(report_id=report.id, kind=kind, by=by, at=at or _now())
     session.add(event)
     session.flush()
     return event
@@ -614,14 +616,22 @@ def submitted_reports(*, session: Session) -> list[tuple[ReportRow, Agency, Repo
 
 
 def stage_comment(
-    *, session: Session, report: ReportRow, target: str, column_index: int | None, text: str, by: int, by_name: str
+    *,
+    session: Session,
+    report: ReportRow,
+    target: str,
+    column_index: int | None,
+    text: str,
+    by: int,
+    by_name: str,
+    at: datetime | None = None,
 ) -> None:
     """A comment the reviewer is writing (not sent yet), in the open transaction."""
-    session.add(
-        ReviewComment(
-            report_id=report.id, target=target, column_index=column_index, text=text, by=by, by_name=by_name[:255]
-        )
+    comment = ReviewComment(
+        report_id=report.id, target=target, column_index=column_index, text=text, by=by, by_name=by_name[:255]
     )
+    comment.at = at or comment.at
+    session.add(comment)
     session.flush()
 
 
@@ -643,14 +653,14 @@ def open_comments(*, session: Session, report: ReportRow) -> list[ReviewComment]
     return list(session.exec(query.order_by(col(ReviewComment.id))))
 
 
-def stage_send_comments(*, session: Session, comments: list[ReviewComment]) -> None:
-    now = _now()
+def stage_send_comments(*, session: Session, comments: list[ReviewComment], at: datetime | None = None) -> None:
+    now = at or _now()
     for comment in comments:
         comment.sent_at = now
         session.add(comment)
 
 
-def stage_resolve_comments(*, session: Session, report: ReportRow) -> None:
+def stage_resolve_comments(*, session: Session, report: ReportRow, at: datetime | None = None) -> None:
     """The returned comments no longer apply: the report was submitted again, or made final."""
     session.connection().execute(
         update(ReviewComment)
@@ -659,7 +669,7 @@ def stage_resolve_comments(*, session: Session, report: ReportRow) -> None:
             col(ReviewComment.sent_at).is_not(None),
             col(ReviewComment.resolved_at).is_(None),
         )
-        .values(resolved_at=_now())
+        .values(resolved_at=at or _now())
     )
 
 

@@ -47,6 +47,12 @@ class Verb(StrEnum):
     INVITE_LEVEL = "il"  # a new agency is a 部门 or a 政府; argument: <pending invite id>-<level>
     LEVEL = "lv"  # switch a renamed agency's level; argument: <agency id>-<level>
     REMOVE = "rm"  # confirm a removal; argument: <agency id>-<members counted when asked>
+    # A reviewer's buttons (bot/chat/review.py); argument: the submission's event id.
+    REVIEW_VIEW = "vv"  # the report's table pictures and .docx
+    REVIEW_APPROVE = "va"  # it becomes final
+    REVIEW_RETURN = "vr"  # write comments to return it with
+    REVIEW_SEND = "vs"  # return it with the comments written
+    REVIEW_CANCEL = "vc"  # drop the comments written; it stays with the reviewers
 
 
 MAX_DATA = 64  # bytes: Telegram's limit on callback data
@@ -74,8 +80,11 @@ ARGUMENTS: dict[Verb, re.Pattern[str]] = {
     Verb.INVITE_LEVEL: re.compile(r"[1-9][0-9]{0,17}-(department|government)"),
     Verb.LEVEL: re.compile(r"[1-9][0-9]{0,17}-(department|government)"),
     Verb.REMOVE: re.compile(r"[1-9][0-9]{0,17}-[0-9]{1,9}"),
+    **dict.fromkeys((Verb.REVIEW_VIEW, Verb.REVIEW_APPROVE, Verb.REVIEW_RETURN), POSITIVE),
+    **dict.fromkeys((Verb.REVIEW_SEND, Verb.REVIEW_CANCEL), POSITIVE),
 }
 ADMIN_VERBS = (Verb.INVITE_LEVEL, Verb.LEVEL, Verb.REMOVE)
+REVIEW_VERBS = (Verb.REVIEW_VIEW, Verb.REVIEW_APPROVE, Verb.REVIEW_RETURN, Verb.REVIEW_SEND, Verb.REVIEW_CANCEL)
 
 
 @dataclass(frozen=True)
