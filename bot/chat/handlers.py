@@ -302,7 +302,8 @@ async def review_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     turn, action, name = _turn(update, context), decode(query.data), _name(update)
     assert action is not None  # the handler's pattern
     await _db(context).call(lambda: _reviews(context).tap(turn, action, name))
-    jobs.changed(context.application)  # approved or returned: the members' and reviewers' reminders move
+    if action.verb in (Verb.REVIEW_APPROVE, Verb.REVIEW_SEND):  # the members' and reviewers' reminders move
+        jobs.changed(context.application)
 
 
 async def admin_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

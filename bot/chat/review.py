@@ -155,7 +155,7 @@ def with_comments(screen: Screen, comments: list[ReviewComment], fmt: Format, zo
     q = question(fmt, screen.asks)
     if q is None:
         return screen
-    lines = [comment_line(c, zone) for c in comments if c.target in (q.id, q.section.number)]
+    lines = [comment_line(c, zone) for c in comments if c.target and c.target in (q.id, q.section.number)]
     return replace(screen, text="\n\n".join([screen.text, *lines])) if lines else screen
 
 
@@ -167,7 +167,7 @@ def review_with_comments(
     if not comments:
         return screen
     if section is not None:
-        shown = [c for c in comments if c.target == section or (c.target in fmt.field_keys and _in(fmt, c, section))]
+        shown = [c for c in comments if c.target and _in(fmt, c, section)]
         lines = [comment_line(c, zone) for c in sorted(shown, key=lambda c: _order(fmt, c))]
     else:
         general = [c for c in comments if not c.target]
@@ -178,7 +178,10 @@ def review_with_comments(
 
 
 def _in(fmt: Format, comment: ReviewComment, section: str) -> bool:
-    return fmt.section_of(comment.target).number == section
+    """Whether the comment applies to the section or to one of its fields."""
+    if comment.target in fmt.field_keys:
+        return fmt.section_of(comment.target).number == section
+    return comment.target == section
 
 
 # --- the screens ---------------------------------------------------------------------------------------

@@ -158,6 +158,7 @@ def test_submit_return_with_comments_resubmit_and_approve(walk: Walk, reviews: R
     shown = member.tap(Verb.EDIT, "proactive.licensing")
     assert re.search(r"💬 审核意见（王科长，\d+月\d+日 \d\d:\d\d）：表二 行政许可 本年处理决定数量 应为 3", shown)
     assert "整体再核对" not in shown  # a general comment shows in the review, not at every question
+    assert "💬" not in member.tap(Verb.EDIT, "text.preamble")  # nor at the preamble (of no numbered section)
     overview = said(walk.review(turn(USER)))
     assert "请整体再核对一遍" in overview and "另有 1 条审核意见" in overview
     assert "💬 审核意见" in said(walk.act(turn(USER), Action(Verb.REVIEW, "二")))
