@@ -47,8 +47,8 @@ def test_submit_return_with_a_comment_on_a_cell_fix_resubmit_approve(server: Fak
             await admin.send("/needreview 甲局 on")
             await admin.expect("“甲局”的报告今后需要审核")
             await member.send("/finalize")
-            await member.expect("提交审核，成文日期印为 2027年1月4日")
-            await member.click("提交审核（2027年1月4日）")
+            confirm = await member.expect("提交审核，成文日期印为 2027年1月4日")
+            await member.click("提交审核（2027年1月4日）", message=confirm)
             await member.expect("报告已提交审核")
             notice = await admin.expect("“甲局”提交了 2026 年度报告，请审核")
             assert notice.button_texts == ["查看", "通过", "退回修改"]
@@ -78,20 +78,20 @@ def test_submit_return_with_a_comment_on_a_cell_fix_resubmit_approve(server: Fak
             await admin.click("退回修改", message=notice)
             await admin.expect("请发送对“甲局”报告的修改意见")
             await admin.send("表二 行政许可 本年处理决定数量 应为 3")
-            await admin.expect("1. 【表二 行政许可 本年处理决定数量】表二 行政许可 本年处理决定数量 应为 3")
-            await admin.click("退回（1 条意见）")
+            noted = await admin.expect("1. 【表二 行政许可 本年处理决定数量】表二 行政许可 本年处理决定数量 应为 3")
+            await admin.click("退回（1 条意见）", message=noted)
             await admin.expect("已退回“甲局”2026 年度报告，1 条意见已发给填报人员")
 
             returned = await member.expect("被退回修改（王科长），共 1 条意见")
             assert returned.button_texts == ["去修改第一条"]
-            await member.click("去修改第一条")
+            await member.click("去修改第一条", message=returned)  # today's reminder may come meanwhile
             asked = await member.expect("行政许可：本年处理决定数量是多少？")
             assert "💬 审核意见（王科长，" in asked.text and "应为 3" in asked.text
             await member.send("3")
             await member.expect("✅ 行政许可")
             await member.send("/finalize")
-            await member.expect("提交审核，成文日期印为 2027年1月4日")
-            await member.click("提交审核（2027年1月4日）")
+            confirm = await member.expect("提交审核，成文日期印为 2027年1月4日")
+            await member.click("提交审核（2027年1月4日）", message=confirm)
             await member.expect("报告已提交审核")
             again = await admin.expect("“甲局”提交了 2026 年度报告，请审核")
             assert again.message_id != notice.message_id
