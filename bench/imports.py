@@ -9,7 +9,8 @@ import must do).
 
 Inputs: the corpus written from real published pages (tests/data/published), the tab-separated ones
 of it laid out with ruled tables and printed to PDF, the county report as nianbao renders it (.docx,
-.html, PDF) and in an agency's own layout (PDF, ruled and unruled), and the seed report as copied.
+.html, PDF), in an agency's own layout (PDF, ruled and unruled) and in nianbao's without lines, its cells
+centred (PDF), and the seed report as copied.
 The PDFs need LibreOffice; without it they are left out (and said so).
 
 Usage: python bench/imports.py [--rounds 3]
@@ -39,7 +40,7 @@ from bot.render.docx import render_docx
 from bot.render.text import render_html
 from bot.report import datafile
 from tests.importer.handmade import numbered
-from tests.importer.handmade_pdf import published_pdf, tabbed_pdf
+from tests.importer.handmade_pdf import borderless_pdf, published_pdf, tabbed_pdf
 from tests.importer.published import Case, Score, case_of, cases, score
 
 DATA = Path(__file__).resolve().parents[1] / "tests" / "data"
@@ -63,6 +64,7 @@ def inputs() -> list[tuple[str, Case]]:
     agency = dataclasses.replace(numbered(county), agency="某某市数据局", year=2024, date=date(2025, 1, 20))
     found.append(("pdf", case_of("agency-ruled.pdf", published_pdf(agency), agency)))
     found.append(("pdf", case_of("agency-unruled.pdf", published_pdf(agency, ruled=False), agency)))
+    found.append(("pdf", case_of("nianbao-unruled-centred.pdf", borderless_pdf(agency), agency)))
     for kind, case in list(found):
         if kind == "text" and "tabs-" in case.name:
             printed = tabbed_pdf(case.data.decode())

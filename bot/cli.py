@@ -17,6 +17,7 @@ from bot import texts
 from bot.chat.clean import valid_agency_name
 from bot.config import Settings, SettingsError, load_settings
 from bot.importer.cli import add_command as add_import_command
+from bot.importer.cli import agency_option, year_option
 from bot.render import RenderError, render
 from bot.report import datafile
 from bot.report.checks import check, errors
@@ -236,6 +237,69 @@ def cmd_agency_remove(args: argparse.Namespace) -> int:
         return _outcome(session, True, said)
 
 
+def cmd_rollup(args: argparse.Namespace) -> int:
+    """Sum the tables of several data files into one (tables only). Exit 0 when every file was added and no
+    cell is unknown, 1 when the sum was written with problems listed, 2 when nothing could be added or written."""
+    from bot.report.rollup import Source, problems, read_source, roll_up
+
+    read = [read_source(path) for path in args.files]
+    sources = [s for s in read if isinstance(s, Source)]
+    result = roll_up(sources, args.year)
+    result.refused[:0] = [r for r in read if not isinstance(r, Source)]
+    print(texts.CLI_ROLLUP_SOURCES.format(count=len(result.used)))
+    for source in result.used:
+        print(texts.CLI_ROLLUP_SOURCE.format(name=source.name, agency=source.report.agency))
+    said = problems(result, shown=1000)
+    if said:
+        print(texts.CLI_ROLLUP_PROBLEMS.format(count=len(said)))
+        for line in said:
+            print(texts.CLI_ROLLUP_PROBLEM.format(problem=line))
+    if not result.used:
+        print(texts.ROLLUP_NOTHING, file=sys.stderr)
+        return EXIT_UNREADABLE
+    summed = result.report(args.agency)
+    try:
+        datafile.dump(summed, args.output)
+    except OSError as exc:
+        print(texts.CLI_ROLLUP_NOT_WRITTEN.format(path=args.output, reason=exc), file=sys.stderr)
+        return EXIT_UNREADABLE
+    print(texts.CLI_ROLLUP_WRITTEN.format(path=args.output, agency=summed.agency, year=summed.year))
+    return EXIT_FINDINGS if said else EXIT_OK
+
+
+def _names(args: argparse.Namespace) -> list[str]:
+    return [name.strip() for name in args.agencies if name.strip()]
+
+
+def cmd_agency_link(args: argparse.Namespace) -> int:
+    from bot.chat.rollups import link
+
+    with _office(load_settings()) as (session, _):
+        return _outcome(session, *link(session, args.government.strip(), _names(args), by=None))
+
+
+def cmd_agency_unlink(args: argparse.Namespace) -> int:
+    from bot.chat.rollups import unlink
+
+    with _office(load_settings()) as (session, _):
+        return _outcome(session, *unlink(session, args.government.strip(), _names(args)))
+
+
+def cmd_agency_links(args: argparse.Namespace) -> int:
+    from bot.chat.rollups import links_of, links_text
+    from storage import repo
+
+    with _office(load_settings()) as (session, _):
+        if not args.government:
+            print(links_text(session))
+            return EXIT_OK
+        government = repo.get_agency_by_name(session=session, name=args.government.strip())
+        if government is None:
+            return _outcome(session, False, texts.AGENCY_UNKNOWN.format(agency=args.government.strip()))
+        print(links_of(session, government))
+        return EXIT_OK
+
+
 def cmd_status(args: argparse.Namespace) -> int:
     from bot.chat.service import Walk
     from bot.chat.supervision import overview, overview_table
@@ -319,6 +383,26 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("name", help=texts.CLI_INVITE_NAME_HELP)
     p.add_argument("--yes", action="store_true", help=texts.CLI_REMOVE_YES_HELP)
     p.set_defaults(handler=cmd_agency_remove)
+    p = agency.add_parser("link", help=texts.CLI_LINK_HELP)
+    p.add_argument("government", help=texts.CLI_GOVERNMENT_HELP)
+    p.add_argument("agencies", nargs="+", help=texts.CLI_COVERED_HELP)
+    p.set_defaults(handler=cmd_agency_link)
+    p = agency.add_parser("unlink", help=texts.CLI_UNLINK_HELP)
+    p.add_argument("government", help=texts.CLI_GOVERNMENT_HELP)
+    p.add_argument("agencies", nargs="+", help=texts.CLI_COVERED_HELP)
+    p.set_defaults(handler=cmd_agency_unlink)
+    p = agency.add_parser("links", help=texts.CLI_LINKS_HELP)
+    p.add_argument("government", nargs="?", help=texts.CLI_GOVERNMENT_HELP)
+    p.set_defaults(handler=cmd_agency_links)
+
+    p = commands.add_parser("rollup", help=texts.CLI_ROLLUP_HELP)
+    p.add_argument("files", nargs="+", metavar="FILE", help=texts.CLI_ROLLUP_FILES_HELP)
+    p.add_argument("-o", "--output", required=True, help=texts.CLI_ROLLUP_OUTPUT_HELP)
+    p.add_argument(
+        "--agency", type=agency_option, default=texts.CLI_ROLLUP_AGENCY_DEFAULT, help=texts.CLI_ROLLUP_AGENCY_HELP
+    )
+    p.add_argument("--year", type=year_option, help=texts.CLI_ROLLUP_YEAR_HELP)
+    p.set_defaults(handler=cmd_rollup)
 
     p = commands.add_parser("invite", help=texts.CLI_INVITE_HELP)
     p.add_argument("name", help=texts.CLI_INVITE_NAME_HELP)

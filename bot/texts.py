@@ -267,6 +267,8 @@ COMMANDS = {
     "reopen": "重新打开已定稿的报告",
     "remind": "提醒设置：on / off / 08:30",
     "import": "导入上年报告或本年草稿",
+    "history": "某一项的修改记录，如 /history 行政许可",
+    "rollup": "政府：汇总所辖机构的表格",
     "help": "使用说明",
 }
 ADMIN_COMMANDS = {
@@ -277,6 +279,8 @@ ADMIN_COMMANDS = {
     "remove": "删除误建的机构（管理员）",
     "needreview": "设置机构报告需审核（管理员）",
     "reviewer": "设置机构的审核人（管理员）",
+    "link": "关联政府与其汇总的机构（管理员）",
+    "unlink": "取消政府与机构的关联（管理员）",
 }
 HELP = (
     "年报助手帮您填写《政府信息公开工作年度报告》：\n"
@@ -286,6 +290,8 @@ HELP = (
     "/report 检查勾稽关系并生成 Word 文件；/report html 生成网页版\n"
     "/finalize 定稿（确认成文日期后定稿，提醒停止；/finalize 2027-01-20 指定日期）；/reopen 重新打开\n"
     "/remind off 关闭提醒，/remind 08:30 改提醒时间\n"
+    "/history 行政许可 查看某一项由谁、何时修改\n"
+    "/rollup 政府：把所汇总机构报告的表二、表三、表四逐格相加后填入（确认后才填入）\n"
     "发送上年已发布的报告文件（Word、PDF、网页或复制的文字），可导入上年数字和正文。\n"
     "数字可以用空格、逗号或顿号隔开，也可以写中文数字，例如“三 十二 0”。"
 )
@@ -429,6 +435,15 @@ NUDGE_NONE = "“{agency}”没有可提醒的填报人员（尚无人加入、�
 
 # --- importing in the chat -------------------------------------------------------------------------
 IMPORT_SUMMARY_LAST = "已读取上年（{year} 年度）报告：{agency}，成文日期 {date}。"
+HISTORY_USAGE = "请在 /history 后写上要查看的项目，例如：/history 行政许可"
+HISTORY_NOT_FOUND = "没有找到“{words}”。请写表格中的行名或正文部分的名称，例如：/history 行政许可"
+HISTORY_WHICH = "有 {count} 项与所写相符，请选择要查看的一项：\n{items}"
+HISTORY_NONE = "“{name}”还没有填写过。"
+HISTORY_HEAD = "“{name}”的修改记录（共 {count} 次，最新的在前）："
+HISTORY_LINE = "• {when} {who}：{value}"
+HISTORY_IMPORT = "导入文件"
+HISTORY_FORMER_MEMBER = "已不在本机关的成员"
+HISTORY_CLEARED = "（清空）"
 IMPORT_SUMMARY_NO_YEAR = "已读取年度报告：{agency}，成文日期 {date}。文件中没有写明是哪一年度的报告。"
 IMPORT_ASK_YEAR = "请选择这份报告的年度："
 BUTTON_IMPORT_YEAR_LAST = "{year} 年度（上年报告）"
@@ -557,6 +572,8 @@ ADMIN_HELP = (
     "/remove 机构名称 删除误建且尚无填报内容的机构\n"
     "/needreview 机构名称 设置该机构的报告需审核后定稿（再次发送即取消）\n"
     "/reviewer 机构名称 成员名称 设该成员为审核人（再次发送即取消）"
+    "/link 政府名称 机构名称…… 关联政府与其汇总的机构；/link 查看全部关联；/unlink 取消关联\n"
+    "/rollup 政府名称 预览并填入该政府的汇总数（可选择计入草稿）"
 )
 ADMIN_GREETING = "您好，{name}！您是政府信息公开工作主管部门的管理员。\n" + ADMIN_HELP
 ADMIN_NOTE = "您是管理员：发送 /help 可查看管理员命令。"
@@ -683,3 +700,88 @@ AGENCIES_SUBMITTED = "待审核：{agencies}"
 DIGEST_SUBMITTED = "待审核：{agencies}"
 CLI_REVIEW_HELP = "设置机构的报告是否需要审核后定稿"
 CLI_REVIEW_STATE_HELP = "on：需要审核；off：不需要"
+
+
+# --- the roll-up: a government's tables 二/三/四 summed from the agencies it covers (issue #12) ---
+ROLLUP_REFUSED_2019 = "“{source}”是 2019 年试行格式的报告，表格与 2021 年格式不同，不能相加，未计入。"
+ROLLUP_REFUSED_FORMAT = "“{source}”不是 2021 年格式的报告数据文件（格式：{actual}），未计入。"
+ROLLUP_REFUSED_YEAR = "“{source}”是 {actual} 年度的报告，汇总的是 {year} 年度，未计入。"
+ROLLUP_REFUSED_UNREADABLE = "“{source}”无法读取，未计入：{reason}"
+ROLLUP_REFUSED_TWICE = "“{source}”与“{first}”都是“{agency}”的报告，只计入一次。"
+ROLLUP_NO_FILE = "找不到文件"
+ROLLUP_UNKNOWN_CELLS = "“{source}”的 {table} {row}{columns} 未填，汇总中这些单元格也未知（待填）。"
+ROLLUP_UNKNOWN_MORE = "“{source}”还有 {count} 行有未填的单元格，汇总中也未知（待填）。"
+ROLLUP_MISMATCH = "“{source}”的 {table} {row}{column} 写的是 {stated}，各项之和是 {summed}；汇总按各项相加。"
+ROLLUP_MISSING = "尚无本年度报告的机构 {count} 个，未计入：{agencies}"
+ROLLUP_UNFINISHED = "报告尚未定稿的机构 {count} 个，未计入：{agencies}"
+ROLLUP_DRAFTS = "以下 {count} 个机构的报告尚未定稿，按当前草稿计入：{agencies}"
+ROLLUP_NOTHING = "没有可以相加的报告。"
+ROLLUP_MORE_NAMES = "等 {count} 个"
+# nianbao rollup
+CLI_ROLLUP_HELP = "把多个机构的报告数据文件的表二、表三、表四逐格相加，写成一个数据文件（不含文字部分）"
+CLI_ROLLUP_FILES_HELP = "各机构的报告数据文件（JSON）"
+CLI_ROLLUP_OUTPUT_HELP = "汇总结果写入的数据文件"
+CLI_ROLLUP_AGENCY_HELP = "汇总结果的机构名称（默认“汇总”）"
+CLI_ROLLUP_YEAR_HELP = "汇总的年度；不填时按多数文件的年度，其他年度的文件不计入"
+CLI_ROLLUP_AGENCY_DEFAULT = "汇总"
+CLI_ROLLUP_SOURCES = "已计入 {count} 份报告："
+CLI_ROLLUP_SOURCE = "  {name}（{agency}）"
+CLI_ROLLUP_PROBLEMS = "需要注意 {count} 项："
+CLI_ROLLUP_PROBLEM = "  {problem}"
+CLI_ROLLUP_WRITTEN = "已写入 {path}：{agency} {year} 年度 表二、表三、表四（文字部分需另行填写）。"
+CLI_ROLLUP_NOT_WRITTEN = "无法写入 {path}：{reason}"
+# nianbao agency link / unlink / links
+CLI_LINK_HELP = "把政府与其汇总的机构关联（用于汇总表二、表三、表四）"
+CLI_UNLINK_HELP = "取消政府与机构的关联"
+CLI_LINKS_HELP = "列出各政府汇总的机构"
+CLI_GOVERNMENT_HELP = "政府的名称"
+CLI_COVERED_HELP = "被汇总的机构名称，可写多个"
+# linking, in the chat and on the command line
+LINK_USAGE = (
+    "用法：/link 政府名称 机构名称 机构名称……（名称之间用空格或顿号分开）\n"
+    "取消关联：/unlink 政府名称 机构名称……\n"
+    "关联后，该政府的填报人员可用 /rollup 把这些机构报告的表二、表三、表四逐格相加后填入。"
+)
+UNLINK_USAGE = "用法：/unlink 政府名称 机构名称 机构名称……"
+LINK_UNKNOWN = "没有名为{agencies}的机构，未作任何关联。发送 /agencies 可查看全部机构。"
+LINK_NOT_GOVERNMENT = "“{agency}”是部门，只有政府可以汇总其他机构的报告。如类别有误，请用 /rename 更正。"
+LINK_SELF = "“{agency}”不能汇总它自己。"
+LINK_CYCLE = "“{agency}”已经（直接或间接）汇总“{government}”，不能反过来再被它汇总。"
+LINKED = "已关联：{agencies}。"
+LINKED_ALREADY = "早已关联：{agencies}。"
+UNLINKED = "已取消关联：{agencies}。"
+UNLINKED_NONE = "本来就没有关联：{agencies}。"
+LINKS_OF = "“{government}”汇总 {count} 个机构：{agencies}"
+LINKS_OF_NONE = "“{government}”尚未关联任何机构。"
+LINKS_HEAD = "各政府汇总的机构："
+LINKS_NONE = "还没有政府关联任何机构。"
+LINKS_LINE = "• {government}（{count} 个）：{agencies}"
+# /rollup
+ROLLUP_USAGE = "用法：/rollup 政府名称（管理员）。政府的填报人员直接发送 /rollup。"
+ROLLUP_NOT_GOVERNMENT = "“{agency}”是部门。汇总只用于政府：把它所汇总机构报告的表二、表三、表四逐格相加。"
+ROLLUP_NO_LINKS = "“{agency}”尚未关联要汇总的机构。请主管部门管理员发送：/link {agency} 机构名称……"
+ROLLUP_NOT_MEMBER = "您不是“{agency}”的填报人员，不能为它汇总。"
+ROLLUP_FINAL = "“{agency}”的 {year} 年度报告已定稿，不能再填入。如需修改，请先发送 /reopen。"
+ROLLUP_HEAD = "📊 汇总预览：{agency} {year} 年度\n以下是所汇总机构报告的表二、表三、表四逐格相加的结果，尚未填入。"
+ROLLUP_HEAD_DRAFTS = "（含尚未定稿的草稿，已在来源中标明）"
+ROLLUP_SOURCES = "来源（{count} 份）：{agencies}"
+ROLLUP_SOURCE_DRAFT = "{agency}（草稿）"
+ROLLUP_PROBLEMS = "⚠️ 需要注意："
+ROLLUP_TABLE = "【{table}】"
+ROLLUP_ROW = "• {row}：{values}"
+ROLLUP_FEE = "{value} 万元"
+ROLLUP_ZERO_ROWS = "• 其余 {count} 行均为 0"
+ROLLUP_OVERWRITES = "确认后将覆盖本报告已填的 {count} 行。"
+ROLLUP_UNKNOWN_STORED = "有 {count} 行含未知的单元格，填入后显示为“待填”，需要补填。"
+ROLLUP_ASK = "文字部分不会改动。请核对后确认填入。"
+ROLLUP_ASK_DRAFTS = "本次汇总含草稿：草稿的数字之后可能还会改动。请核对后确认填入。"
+BUTTON_ROLLUP_CONFIRM = "确认填入汇总数"
+BUTTON_ROLLUP_CONFIRM_DRAFTS = "确认填入（含草稿）"
+BUTTON_ROLLUP_DRAFTS = "包含尚未定稿的草稿重新汇总"
+ROLLUP_DONE = "✅ 已把汇总数填入“{agency}”{year} 年度报告的表二、表三、表四（{count} 行）。来源：{sources}。"
+ROLLUP_DONE_DRAFTS = "其中含草稿：{agencies}。"
+ROLLUP_DONE_PROGRESS = "已保存 · {done}/{total}"
+ROLLUP_SAME = "汇总数已填入“{agency}”{year} 年度报告，没有变化。"
+ROLLUP_CHANGED = "预览之后，所汇总的报告有了变化，未填入。请核对新的汇总结果后再确认。"
+ROLLUP_STALE_YEAR = "这个汇总按钮是 {year} 年度的，已过期。请重新发送 /rollup。"
+ROLLUP_DRAFTS_ADMIN = "只有管理员可以选择计入尚未定稿的草稿。"

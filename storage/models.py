@@ -108,6 +108,20 @@ class Answer(SQLModel, table=True):
     answered_at: dt.datetime = Field(default_factory=_now)
 
 
+class AnswerChange(SQLModel, table=True):
+    """One change of an answer, appended with it: who changed a field and when, and to what (None: cleared)."""
+
+    __tablename__ = "answer_change"
+    __table_args__ = (Index("ix_answer_change_report_field", "report_id", "field_key"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    report_id: int = Field(foreign_key="report.id", ondelete="CASCADE")
+    field_key: str = Field(max_length=100)
+    value_json: str | None = Field(default=None, sa_type=Text)
+    by: int | None = Field(default=None, sa_type=BigInteger)  # Telegram user id; None for an import
+    at: dt.datetime = Field(default_factory=_now)
+
+
 class Invite(SQLModel, table=True):
     """A single-use code that makes a Telegram user a member of an agency. Only its hash is stored."""
 
@@ -276,3 +290,17 @@ class ReviewWriting(SQLModel, table=True):
     event_id: int
     by_name: str = Field(default="", max_length=255)
     started_at: dt.datetime = Field(default_factory=_now)
+
+
+class AgencyLink(SQLModel, table=True):
+    """A government agency covers another agency: its tables 二/三/四 may be filled from the sum of the
+    reports of the agencies it covers (bot/report/rollup.py)."""
+
+    __tablename__ = "agency_link"
+    __table_args__ = (UniqueConstraint("government_id", "agency_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    government_id: int = Field(foreign_key="agency.id", ondelete="CASCADE")
+    agency_id: int = Field(foreign_key="agency.id", ondelete="CASCADE", index=True)
+    created_by: int | None = Field(default=None, sa_type=BigInteger)  # Telegram user id; None from the CLI
+    created_at: dt.datetime = Field(default_factory=_now)

@@ -9,21 +9,24 @@ int, a Decimal stays the same Decimal (digits and exponent), and an unknown cell
 import hashlib
 import json
 import secrets
+from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from functools import cache
 from typing import Any
 
-from sqlalchemy import String, bindparam, cast, func, literal_column, null, union_all
+from sqlalchemy import String, bindparam, cast, func, insert, literal_column, null, union_all
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col, delete, select, update
 
 from bot.report.model import Cell, Report, Value
-from bot.schema import CURRENT, FORMAT_2019, FORMAT_2021, CellShape, Format, Level
+from bot.schema import CURRENT, FORMAT_2019, FORMAT_2021, CellShape, Format, Level, Table
 from storage.models import (
     Agency,
+    AgencyLink,
     Answer,
+    AnswerChange,
     Invite,
     Member,
     MemberRole,
@@ -103,11 +106,17 @@ def _encode(fmt: Format, field_key: str, value: Value) -> str:
     return "[" + ", ".join(cells) + "]"
 
 
+@cache
+def _tables_by_key(format_id: str) -> dict[str, Table]:
+    return {row.key: table for table in FORMATS[format_id].tables for row in table.rows}
+
+
 def _decode(fmt: Format, field_key: str, value_json: str) -> Value:
     raw = json.loads(value_json, parse_float=Decimal)
     if isinstance(raw, str):
         return raw
-    table = fmt.table_of(field_key)
+    known = _tables_by_key(fmt.id) if FORMATS.get(fmt.id) is fmt else {}
+    table = known.get(field_key) or fmt.table_of(field_key)
     if table.shape is CellShape.SCALAR:
         return (raw,)
     if table.shape is CellShape.OBJECT:
@@ -149,13 +158,56 @@ _UNSKIP = delete(Skip).where(
 
 
 def _upsert_answers(*, session: Session, report: ReportRow, encoded: dict[str, str], by: int | None) -> None:
-    """Insert or replace several answers in one statement."""
+    """Insert or replace several answers in one statement, each change logged beside them."""
     now = _now()
     rows = [
         {"report_id": report.id, "field_key": key, "value_json": value_json, "answered_by": by, "answered_at": now}
         for key, value_json in encoded.items()
     ]
     session.connection().execute(_upsert(_dialect(session), Answer, _ANSWER_KEYS, _ANSWER_CHANGED), rows)
+    _log_changes(session=session, report=report, encoded=encoded, by=by, at=now)
+
+
+def _log_changes(
+    *, session: Session, report: ReportRow, encoded: Mapping[str, str | None], by: int | None, at: datetime
+) -> None:
+    changes = [
+        {"report_id": report.id, "field_key": key, "value_json": value_json, "by": by, "at": at}
+        for key, value_json in encoded.items()
+    ]
+    if changes:
+        session.connection().execute(insert(AnswerChange), changes)
+
+
+Change = tuple[Value | None, int | None, datetime, str]  # value (None: cleared), by (None: an import), at, name
+
+
+def changes_of(*, session: Session, report: ReportRow, field_key: str) -> list[Change]:
+    """Every known change of a field, newest first: the value it was given (None: cleared), by whom (None:
+    an import), when, and that member's name. An answer older than the log counts as its one change."""
+    fmt = FORMATS[report.format_id]
+    rows = session.exec(
+        select(AnswerChange.value_json, AnswerChange.by, AnswerChange.at, Member.display_name)
+        .outerjoin(
+            Member,
+            (col(Member.telegram_user_id) == col(AnswerChange.by)) & (col(Member.agency_id) == report.agency_id),
+        )
+        .where(AnswerChange.report_id == report.id, AnswerChange.field_key == field_key)
+        .order_by(col(AnswerChange.at).desc(), col(AnswerChange.id).desc())
+    ).all()
+    changes = [
+        (None if value_json is None else _decode(fmt, field_key, value_json), by, _aware(at), name or "")
+        for value_json, by, at, name in rows
+    ]
+    stored = answered(session=session, report=report, field_key=field_key)
+    if stored is not None and not changes:  # given before changes were logged
+        by, at, name = stored
+        changes.append((answers_of(session=session, report=report).get(field_key), by, at, name))
+    return changes
+
+
+def _aware(at: datetime) -> datetime:
+    return at if at.tzinfo else at.replace(tzinfo=UTC)
 
 
 def _upsert_answer(*, session: Session, report: ReportRow, field_key: str, value_json: str, by: int | None) -> None:
@@ -266,6 +318,7 @@ def save_answer(*, session: Session, report: ReportRow, field_key: str, value: V
 def delete_answer(*, session: Session, report: ReportRow, field_key: str) -> None:
     """Make a field unanswered again."""
     session.exec(delete(Answer).where(col(Answer.report_id) == report.id, col(Answer.field_key) == field_key))
+    _log_changes(session=session, report=report, encoded={field_key: None}, by=None, at=_now())
     _touch(session=session, report=report)
     session.commit()
 
@@ -326,6 +379,8 @@ def store_report(*, session: Session, agency: Agency, report: Report, by: int | 
     row = get_or_create_report(session=session, agency=agency, year=report.year, fmt=report.format)
     stored = {a.field_key: a.value_json for a in session.exec(select(Answer).where(Answer.report_id == row.id))}
     session.exec(delete(Answer).where(col(Answer.report_id) == row.id, col(Answer.field_key).not_in(encoded)))
+    cleared = {key: None for key in stored if key not in encoded}
+    _log_changes(session=session, report=row, encoded=cleared, by=by, at=_now())
     for key, value_json in encoded.items():
         if stored.get(key) != value_json:
             _upsert_answer(session=session, report=row, field_key=key, value_json=value_json, by=by)
@@ -563,6 +618,9 @@ def stage_remove_agency(*, session: Session, agency: Agency) -> None:
         delete(ReminderLog).where(col(ReminderLog.slot).startswith(f"a{agency.id}y")),
         delete(PendingImport).where(col(PendingImport.member_id).in_(members)),
         delete(Member).where(col(Member.agency_id) == agency.id),
+        delete(AgencyLink).where(
+            (col(AgencyLink.government_id) == agency.id) | (col(AgencyLink.agency_id) == agency.id)
+        ),
         delete(Invite).where(col(Invite.agency_id) == agency.id),
         delete(ReportRow).where(col(ReportRow.agency_id) == agency.id),
         delete(Agency).where(col(Agency.id) == agency.id),
@@ -704,3 +762,98 @@ def stage_writing(*, session: Session, reviewer: int, report: ReportRow, event_i
 
 def stage_stop_writing(*, session: Session, reviewer: int) -> None:
     session.connection().execute(delete(ReviewWriting).where(col(ReviewWriting.reviewer) == reviewer))
+
+
+# --- the roll-up: a government linked to the agencies it covers -------------------------------------
+def covered(*, session: Session, government: Agency) -> list[Agency]:
+    """The agencies a government covers, by name."""
+    query = (
+        select(Agency)
+        .join(AgencyLink, col(AgencyLink.agency_id) == col(Agency.id))
+        .where(AgencyLink.government_id == government.id)
+        .order_by(col(Agency.name))
+    )
+    return list(session.exec(query))
+
+
+def links(*, session: Session) -> list[tuple[Agency, list[Agency]]]:
+    """Every government that covers agencies, with them, by name: two queries however many there are."""
+    governments = {
+        a.id: a for a in session.exec(select(Agency).where(col(Agency.id).in_(select(AgencyLink.government_id))))
+    }
+    covering: dict[int, list[Agency]] = {key: [] for key in governments}
+    query = select(AgencyLink.government_id, Agency).join(Agency, col(Agency.id) == col(AgencyLink.agency_id))
+    for government_id, agency in session.exec(query):
+        covering[government_id].append(agency)
+    ordered = sorted(governments.values(), key=lambda a: a.name)
+    return [(g, sorted(covering[g.id], key=lambda a: a.name)) for g in ordered]  # type: ignore[index]
+
+
+def covers(*, session: Session, government: Agency, agency: Agency) -> bool:
+    """True when ``government`` covers ``agency``, directly or through a government it covers."""
+    seen: set[int] = set()
+    frontier = {government.id}
+    while frontier:
+        seen |= frontier  # type: ignore[arg-type]
+        query = select(AgencyLink.agency_id).where(col(AgencyLink.government_id).in_(frontier))
+        found = set(session.exec(query))
+        if agency.id in found:
+            return True
+        frontier = found - seen  # type: ignore[assignment]
+    return False
+
+
+def stage_link(*, session: Session, government: Agency, agency: Agency, by: int | None) -> bool:
+    """Link a government to an agency it covers, in the open transaction; False if it was linked already."""
+    insert = _upsert(_dialect(session), AgencyLink, ("government_id", "agency_id")).values(
+        government_id=government.id, agency_id=agency.id, created_by=by, created_at=_now()
+    )
+    return session.connection().execute(insert.returning(AgencyLink.id)).first() is not None
+
+
+def stage_unlink(*, session: Session, government: Agency, agency: Agency) -> bool:
+    """Remove the link, in the open transaction; False if there was none."""
+    gone = session.connection().execute(
+        delete(AgencyLink)
+        .where(col(AgencyLink.government_id) == government.id, col(AgencyLink.agency_id) == agency.id)
+        .returning(AgencyLink.id)
+    )
+    return gone.first() is not None
+
+
+def covered_reports(
+    *, session: Session, government: Agency, year: int
+) -> list[tuple[Agency, ReportRow | None, dict[str, Value]]]:
+    """Each agency the government covers, with its report of ``year`` (None if it has none) and that report's
+    table rows (prose is not read): two queries however many agencies, none per agency or per cell."""
+    linked = select(AgencyLink.agency_id).where(AgencyLink.government_id == government.id)
+    query = (
+        select(Agency, ReportRow)
+        .outerjoin(ReportRow, (col(ReportRow.agency_id) == col(Agency.id)) & (col(ReportRow.year) == year))
+        .where(col(Agency.id).in_(linked))
+        .order_by(col(Agency.name))
+    )
+    found = list(session.exec(query))
+    answers: dict[int, list[tuple[str, str]]] = {}
+    rows = (
+        select(Answer.report_id, Answer.field_key, Answer.value_json)
+        .join(ReportRow, col(ReportRow.id) == col(Answer.report_id))
+        .where(col(ReportRow.agency_id).in_(linked), ReportRow.year == year)
+        .where(col(Answer.field_key).not_like("text.%"))  # prose: never summed, and the bulk of a report
+    )
+    for report_id, key, value_json in session.exec(rows):
+        answers.setdefault(report_id, []).append((key, value_json))
+    result: list[tuple[Agency, ReportRow | None, dict[str, Value]]] = []
+    for agency, row in found:
+        if row is None:
+            result.append((agency, None, {}))
+            continue
+        fmt, keys = FORMATS[row.format_id], _table_keys(row.format_id)
+        values = {k: _decode(fmt, k, v) for k, v in answers.get(row.id, []) if k in keys}  # type: ignore[arg-type]
+        result.append((agency, row, values))
+    return result
+
+
+@cache
+def _table_keys(format_id: str) -> frozenset[str]:
+    return frozenset(row.key for table in FORMATS[format_id].tables for row in table.rows)

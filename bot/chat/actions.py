@@ -43,6 +43,7 @@ class Verb(StrEnum):
     FINALIZE = "fz"  # make the report final; argument: the date it prints, YYYYMMDD
     USE_DRAFT = "ud"  # take the text written from the tables for this prose part
     REWRITE = "rw"  # clear the member's draft of this prose part and start again
+    HISTORY = "h"  # who changed this field and when
     # The supervising office's buttons (admins only; bot/chat/supervision.py).
     INVITE_LEVEL = "il"  # a new agency is a 部门 or a 政府; argument: <pending invite id>-<level>
     LEVEL = "lv"  # switch a renamed agency's level; argument: <agency id>-<level>
@@ -53,6 +54,11 @@ class Verb(StrEnum):
     REVIEW_RETURN = "vr"  # write comments to return it with
     REVIEW_SEND = "vs"  # return it with the comments written
     REVIEW_CANCEL = "vc"  # drop the comments written; it stays with the reviewers
+    # The roll-up (bot/chat/rollups.py): a government's members and the admins.
+    ROLLUP_CONFIRM = (
+        "ru"  # store the sums shown; argument: <agency id>-<year>-<f|d: finals or drafts too>-<fingerprint>
+    )
+    ROLLUP_DRAFTS = "rd"  # an admin's preview with the current drafts; argument: <agency id>-<year>
 
 
 MAX_DATA = 64  # bytes: Telegram's limit on callback data
@@ -65,6 +71,7 @@ ID_VERBS = (
     *(Verb.ZERO, Verb.ZERO_ONE, Verb.SKIP, Verb.BACK, Verb.DONE, Verb.REUSE, Verb.STANDARD, Verb.EDIT),
     *(Verb.EDIT_FROM_REVIEW, Verb.GATE_NONE, Verb.GATE_SOME, Verb.FIX_LATER, Verb.FIX_RESULTS),
     *(Verb.KEEP, Verb.OVERWRITE, Verb.ANSWER_FOR, Verb.KEEP_STORED, Verb.FULL_TEXT, Verb.USE_DRAFT, Verb.REWRITE),
+    Verb.HISTORY,
 )
 ARGUMENTS: dict[Verb, re.Pattern[str]] = {
     **dict.fromkeys(ID_VERBS, ID),
@@ -82,6 +89,8 @@ ARGUMENTS: dict[Verb, re.Pattern[str]] = {
     Verb.REMOVE: re.compile(r"[1-9][0-9]{0,17}-[0-9]{1,9}"),
     **dict.fromkeys((Verb.REVIEW_VIEW, Verb.REVIEW_APPROVE, Verb.REVIEW_RETURN), POSITIVE),
     **dict.fromkeys((Verb.REVIEW_SEND, Verb.REVIEW_CANCEL), POSITIVE),
+    Verb.ROLLUP_CONFIRM: re.compile(r"[1-9][0-9]{0,17}-20[0-9]{2}-[df]-[0-9a-f]{12}"),
+    Verb.ROLLUP_DRAFTS: re.compile(r"[1-9][0-9]{0,17}-20[0-9]{2}"),
 }
 ADMIN_VERBS = (Verb.INVITE_LEVEL, Verb.LEVEL, Verb.REMOVE)
 REVIEW_VERBS = (Verb.REVIEW_VIEW, Verb.REVIEW_APPROVE, Verb.REVIEW_RETURN, Verb.REVIEW_SEND, Verb.REVIEW_CANCEL)

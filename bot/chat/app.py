@@ -22,6 +22,7 @@ from bot.chat import handlers, jobs
 from bot.chat.actions import ADMIN_VERBS, REVIEW_VERBS, decode
 from bot.chat.reminders import Reminders
 from bot.chat.review import Reviews
+from bot.chat.rollups import ROLLUP_VERBS, RollUps
 from bot.chat.service import Walk
 from bot.chat.supervision import Office
 from bot.config import Settings
@@ -69,6 +70,12 @@ def _review_data(data: object) -> bool:
     return action is not None and action.verb in REVIEW_VERBS
 
 
+def _rollup_data(data: object) -> bool:
+    """A roll-up's button (its members' and the admins'; each tap is checked by bot/chat/rollups.py)."""
+    action = decode(data) if isinstance(data, str) else None
+    return action is not None and action.verb in ROLLUP_VERBS
+
+
 def build_application(
     settings: Settings,
     *,
@@ -106,6 +113,7 @@ def build_application(
     app.bot_data["walk"] = walk
     app.bot_data["office"] = Office(walk)
     app.bot_data["reviews"] = Reviews(walk)
+    app.bot_data["rollups"] = RollUps(walk)
     app.bot_data["reminders"] = Reminders(walk, schedule, settings.bot_admins)
     app.bot_data["documents"] = asyncio.Semaphore(DOCUMENTS_AT_ONCE)
     db = Database(engine)
@@ -123,6 +131,7 @@ def build_application(
     app.add_handler(CommandHandler("finalize", handlers.finalize))
     app.add_handler(CommandHandler("reopen", handlers.reopen))
     app.add_handler(CommandHandler("remind", handlers.remind))
+    app.add_handler(CommandHandler("history", handlers.history))
     app.add_handler(CommandHandler("import", handlers.import_command))
     app.add_handler(CommandHandler("help", handlers.help_command))
     app.add_handler(CommandHandler("invite", handlers.invite))
@@ -132,8 +141,12 @@ def build_application(
     app.add_handler(CommandHandler("remove", handlers.remove))
     app.add_handler(CommandHandler("needreview", handlers.needreview))
     app.add_handler(CommandHandler("reviewer", handlers.reviewer))
-    app.add_handler(CallbackQueryHandler(handlers.admin_button, pattern=_admin_data))
     app.add_handler(CallbackQueryHandler(handlers.review_button, pattern=_review_data))
+    app.add_handler(CommandHandler("link", handlers.link_command))
+    app.add_handler(CommandHandler("unlink", handlers.unlink_command))
+    app.add_handler(CommandHandler("rollup", handlers.rollup))
+    app.add_handler(CallbackQueryHandler(handlers.admin_button, pattern=_admin_data))
+    app.add_handler(CallbackQueryHandler(handlers.rollup_button, pattern=_rollup_data))
     app.add_handler(CallbackQueryHandler(handlers.button))
     app.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, handlers.text_answer))
     app.add_handler(MessageHandler(filters.Document.ALL, handlers.document_upload))

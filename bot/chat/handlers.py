@@ -28,6 +28,7 @@ from bot.chat.actions import Action, Verb, decode
 from bot.chat.clean import clean_text, valid_agency_name
 from bot.chat.reminders import Reminders
 from bot.chat.review import Reviews
+from bot.chat.rollups import RollUps
 from bot.chat.screens import Reply, Screen
 from bot.chat.service import Walk, report_filename
 from bot.chat.supervision import Office, overview, overview_text, rename_names
@@ -70,6 +71,10 @@ def _office(context: ContextTypes.DEFAULT_TYPE) -> Office:
 
 def _reviews(context: ContextTypes.DEFAULT_TYPE) -> Reviews:
     return context.application.bot_data["reviews"]
+
+
+def _rollups(context: ContextTypes.DEFAULT_TYPE) -> RollUps:
+    return context.application.bot_data["rollups"]
 
 
 def _is_admin(context: ContextTypes.DEFAULT_TYPE, turn: Turn) -> bool:
@@ -150,6 +155,12 @@ async def status(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/status: a progress bar per section."""
     turn = _turn(update, context)
     await _answer(context, turn, await _db(context).call(lambda: _walk(context).status(turn)))
+
+
+async def history(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/history 行政许可: who changed that field and when."""
+    turn, words = _turn(update, context), " ".join(context.args or [])
+    await _answer(context, turn, await _db(context).call(lambda: _walk(context).history(turn, clean_text(words))))
 
 
 async def review(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -304,6 +315,42 @@ async def review_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     await _db(context).call(lambda: _reviews(context).tap(turn, action, name))
     if action.verb in (Verb.REVIEW_APPROVE, Verb.REVIEW_SEND):  # the members' and reviewers' reminders move
         jobs.changed(context.application)
+
+
+async def link_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/link 政府名称 机构名称… (admins): the government covers these agencies; without names, every link."""
+    turn = _turn(update, context)
+    if await _refused(context, turn):
+        return
+    text = _command_text(update)
+    await _db(context).call(lambda: _rollups(context).link(turn, text))
+
+
+async def unlink_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/unlink 政府名称 机构名称… (admins): the government no longer covers these agencies."""
+    turn = _turn(update, context)
+    if await _refused(context, turn):
+        return
+    text = _command_text(update)
+    await _db(context).call(lambda: _rollups(context).link(turn, text, undo=True))
+
+
+async def rollup(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/rollup [政府名称]: the sums of the covered agencies' tables, shown with a button to fill them in."""
+    turn, name = _turn(update, context), _command_text(update).strip()
+    admin = _is_admin(context, turn)
+    await _answer(context, turn, await _db(context).call(lambda: _rollups(context).preview(turn, name, admin=admin)))
+
+
+async def rollup_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """确认填入 the roll-up shown (if it still holds), or an admin's 包含草稿: acted on once, like every tap."""
+    query = update.callback_query
+    assert query is not None
+    context.application.create_task(_stop_spinner(query), update)
+    turn, action = _turn(update, context), decode(query.data)
+    assert action is not None  # the handler's pattern
+    admin = _is_admin(context, turn)
+    await _answer(context, turn, await _db(context).call(lambda: _rollups(context).tap(turn, action, admin=admin)))
 
 
 async def admin_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

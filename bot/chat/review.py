@@ -27,7 +27,7 @@ from bot.chat.screens import Notice, Reply, Screen, brief
 from bot.delivery.turn import Turn
 from bot.engine.questions import question
 from bot.report.model import Report, with_totals
-from bot.schema import Format
+from bot.schema import Format, Prose
 from storage import repo
 from storage.models import Agency, Member, MemberRole, ReportEvent, ReportRow, ReportStatus, ReviewComment
 
@@ -123,7 +123,7 @@ def place_name(fmt: Format, place: Place) -> str:
     return name
 
 
-def _order(fmt: Format, comment: ReviewComment) -> int:
+def _order(fmt: Format, comment: ReviewComment) -> float:
     """A comment's position in the report: by its field, a section's before its first field, the report's last."""
     keys = fmt.field_keys
     if comment.target in keys:
@@ -131,7 +131,7 @@ def _order(fmt: Format, comment: ReviewComment) -> int:
     for section in fmt.sections:
         if section.number and section.number == comment.target:
             first = section.parts[0]
-            return keys.index(first.key if hasattr(first, "key") else first.rows[0].key) - 1  # type: ignore[union-attr]
+            return keys.index(first.key if isinstance(first, Prose) else first.rows[0].key) - 0.5
     return len(keys)
 
 

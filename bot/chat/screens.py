@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import date, datetime
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
@@ -14,7 +14,7 @@ from bot.engine.questions import Ask, Done, Fix, Kind, Progress, Question, Skipp
 from bot.importer import Imported
 from bot.report.checks import Finding, errors, failing_sides, row_name
 from bot.report.drafts import DRAFTED, disagreements, draft, draft_notes
-from bot.report.model import Cell, Report, RowValue, format_number
+from bot.report.model import Cell, Report, RowValue, Value, format_number
 from bot.schema import Row, Table
 
 Buttons = list[list[tuple[str, str]]]  # rows of (label, callback data)
@@ -296,6 +296,34 @@ def question_name(q: Question) -> str:
     return f"{q.table.name} {row_name(q.row)}"
 
 
+def history_choice_screen(found: list[Question]) -> Screen:
+    """Several fields answer to the words: which one's history."""
+    items = "\n".join(f"{i}. {question_name(q)}" for i, q in enumerate(found, 1))
+    buttons = [[_b(question_name(q)[:30], Verb.HISTORY, q.id)] for q in found[:MAX_LISTED]]
+    return Screen(texts.HISTORY_WHICH.format(count=len(found), items=items), buttons)
+
+
+def history_screen(q: Question, changes: list[tuple[Value | None, int | None, datetime, str]]) -> Screen:
+    """Who changed a field and when, newest first (times in the bot's time zone)."""
+    if not changes:
+        return Screen(texts.HISTORY_NONE.format(name=question_name(q)))
+    lines = [texts.HISTORY_HEAD.format(name=question_name(q), count=len(changes))]
+    for value, by, at, name in changes[:MAX_HISTORY]:
+        who = texts.HISTORY_IMPORT if by is None else name or texts.HISTORY_FORMER_MEMBER
+        lines.append(texts.HISTORY_LINE.format(when=at.strftime("%m-%d %H:%M"), who=who, value=_shown(q, value)))
+    if len(changes) > MAX_HISTORY:
+        lines.append(texts.MORE_ITEMS.format(count=len(changes) - MAX_HISTORY))
+    return Screen("\n".join(lines))
+
+
+def _shown(q: Question, value: Value | None) -> str:
+    if value is None:
+        return texts.HISTORY_CLEARED
+    if isinstance(value, str):
+        return excerpt(value)
+    return values_text(value)
+
+
 def skipped_screen(step: Skipped) -> Screen:
     items = "\n".join(f"{i}. {question_name(q)}" for i, q in enumerate(step.open, 1))
     buttons = [[_b(question_name(q)[:30], Verb.EDIT, q.id)] for q in step.open[:8]]
@@ -439,6 +467,7 @@ def preview_screen(report: Report) -> Screen:
 
 
 MAX_LISTED = 8  # findings listed in one message; the rest are counted
+MAX_HISTORY = 15  # changes of a field listed in one message
 
 
 def _listed(findings: list[Finding]) -> str:

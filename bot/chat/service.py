@@ -35,6 +35,7 @@ from bot.engine.questions import (
     Progress,
     Question,
     Step,
+    named,
     next_step,
     question,
     questions,
@@ -379,7 +380,7 @@ class Walk(Answers):
 
     def act(self, turn: Turn, action: Action) -> Reply | None:
         """A button tap. Buttons naming another question than the current one are stale."""
-        looking = action.verb in (Verb.REVIEW, Verb.STATUS)
+        looking = action.verb in (Verb.REVIEW, Verb.STATUS, Verb.HISTORY)
         return self._update(turn, lambda ctx: self._act(ctx, next_step(ctx.progress), action), when_final=looking)
 
     def _read_only(self, ctx: Context) -> Reply:
@@ -399,6 +400,9 @@ class Walk(Answers):
             return Reply([self._review(ctx, section=arg or None)])
         if verb is Verb.STATUS:
             return Reply([self._status(ctx)])
+        if verb is Verb.HISTORY:
+            q = question(ctx.report.format, arg)
+            return Reply([self._changes(ctx, q)]) if q is not None and q.kind is not Kind.GATE else self._stale(ctx)
         if verb in (Verb.KEEP, Verb.OVERWRITE, Verb.ANSWER_FOR):
             return self._held(ctx, verb, arg)
         if verb in (Verb.IMPORT_CONFIRM, Verb.IMPORT_CANCEL):
@@ -536,6 +540,26 @@ class Walk(Answers):
     def status(self, turn: Turn) -> Reply | None:
         """/status: a progress bar per section."""
         return self._update(turn, lambda ctx: Reply([self._status(ctx)]), when_final=True)
+
+    def history(self, turn: Turn, words: str) -> Reply | None:
+        """/history <名称>: who changed a field and when, newest first; a choice where the words name several."""
+
+        def body(ctx: Context) -> Reply:
+            found = named(ctx.report.format, words)
+            if not words.strip():
+                return Reply([Screen(texts.HISTORY_USAGE)])
+            if not found:
+                return Reply([Screen(texts.HISTORY_NOT_FOUND.format(words=words.strip()[:40]))])
+            if len(found) > 1:
+                return Reply([screens.history_choice_screen(found)])
+            return Reply([self._changes(ctx, found[0])])
+
+        return self._update(turn, body, when_final=True)
+
+    def _changes(self, ctx: Context, q: Question) -> Screen:
+        changes = repo.changes_of(session=ctx.session, report=ctx.row, field_key=q.id)
+        local = [(value, by, at.astimezone(self.zone), name) for value, by, at, name in changes]
+        return screens.history_screen(q, local)
 
     def _status(self, ctx: Context) -> Screen:
         done, total = ctx.progress.counted()

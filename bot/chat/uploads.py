@@ -55,8 +55,8 @@ def extract_text(filename: str, data: bytes) -> str:
     return text
 
 
-def as_report(filename: str, data: bytes) -> Imported | None:
-    """The upload read as an annual report; None when it shows no sign of one (then it is prose).
+def read_report(filename: str, data: bytes) -> Imported:
+    """The upload read as an annual report; ImportFailed, saying why, when it is none.
 
     A report that does not name its agency or its year is still one: it is read for the member's
     agency, and ``unnamed`` tells the chat to ask the year.
@@ -64,8 +64,16 @@ def as_report(filename: str, data: bytes) -> Imported | None:
     try:
         return import_report(filename, data)
     except ImportFailed as exc:
-        if str(exc) == texts.IMPORT_NO_TITLE:
-            return import_report(filename, data, agency=texts.IMPORT_UNNAMED, year=date.today().year, fill_in=True)
+        if str(exc) != texts.IMPORT_NO_TITLE:
+            raise
+    return import_report(filename, data, agency=texts.IMPORT_UNNAMED, year=date.today().year, fill_in=True)
+
+
+def as_report(filename: str, data: bytes) -> Imported | None:
+    """The upload read as an annual report; None when it shows no sign of one (then it is prose)."""
+    try:
+        return read_report(filename, data)
+    except ImportFailed:
         return None  # not a report, or not a file at all: read as prose, which says why it cannot be
 
 
@@ -92,7 +100,7 @@ def _read(filename: str, data: bytes) -> Imported | str | _Refused:
     try:
         if not report_kind(filename):
             return as_report(filename, data) or extract_text(filename, data)
-        imported = import_report(filename, data)
+        imported = read_report(filename, data)
     except (UploadError, ImportFailed) as exc:
         return _Refused(str(exc))
     return imported if _has_tables(imported) else _Refused(texts.UPLOAD_WRONG_KIND)

@@ -6,10 +6,11 @@ function of the report's stored values, the stored skips, prose drafts and the m
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from bot.report.checks import Finding, table_totals
+from bot.report.checks import Finding, row_name, table_totals
 from bot.report.model import Report
 from bot.schema import Format, Prose, Row, Section, Table
 
@@ -86,6 +87,40 @@ def _derive(fmt: Format) -> tuple[Question, ...]:
 
 def question(fmt: Format, question_id: str) -> Question | None:
     return next((q for q in questions(fmt) if q.id == question_id), None)
+
+
+def _letters(text: str) -> str:
+    return "".join(ch for ch in unicodedata.normalize("NFKC", text) if ch.isalnum())
+
+
+def _names(q: Question) -> list[str]:
+    """What a person may call a question: its part's name, or its row as a table and the row name it."""
+    if q.prose:
+        return [q.prose.name]
+    assert q.table and q.row
+    return [f"{q.table.name}{row_name(q.row)}", *q.row.alias]
+
+
+def named(fmt: Format, words: str) -> list[Question]:
+    """The questions some words name (行政许可; 表三 予以公开; （四）1.本机关不掌握; 开篇说明): the one whose
+    name they are, else every one whose name holds each of the words, in report order."""
+    wanted = [w for w in (_letters(word) for word in words.split()) if w]
+    if not wanted:
+        return []
+    fields = [q for q in questions(fmt) if q.kind is not Kind.GATE]
+    whole = "".join(wanted)
+    exact = [q for q in fields if whole in (_letters(name) for name in _short(q))]
+    if len(exact) == 1:
+        return exact
+    return [q for q in fields if any(all(w in _letters(name) for w in wanted) for name in _names(q))]
+
+
+def _short(q: Question) -> list[str]:
+    """A row's own label as the format prints it, and as named under its group: the exact names."""
+    if q.prose:
+        return [q.prose.name]
+    assert q.row
+    return [q.row.label, row_name(q.row), *q.row.alias]
 
 
 @dataclass(frozen=True)

@@ -5,9 +5,10 @@ Ruled tables are found from their lines (pdfplumber's table finder) and become g
 several columns or rows repeats in every position it covers, marked merged, as ``blocks.expand``
 makes it; a label wrapped over several lines in its cell is one text again. The rest of a page is read
 line by line from its characters. Wide gaps split a line into tab-separated fields, as a table
-copied from a web page is, so a table drawn without lines still reads row by row. Lines that fill the
-text width and run on in the next line at the left margin are one paragraph, joined again; Chinese
-characters are joined without a space, Latin words with one.
+copied from a web page is, so a table drawn without lines still reads row by row; a label wrapped over
+several lines in its cell there is joined to its row's numbers again where it certainly belongs to them.
+Lines that fill the text width and run on in the next line at the left margin are one paragraph, joined
+again; Chinese characters are joined without a space, Latin words with one.
 
 Page furniture is dropped so that nothing stands between the rows of a table split over two pages:
 page numbers (- 3 -, 第 3 页, 3/7) at the top or bottom of a page, and running headers and footers
@@ -25,6 +26,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import cache
 from itertools import pairwise
 from typing import TYPE_CHECKING, Any
 
@@ -58,6 +60,9 @@ OPENING = "《（(“‘〈【「『〔［[{"  # never ends a line: goes to the 
 NO_START = "，。、；：？！）)》”’〉】」』〕］]},.;:?!%…·"  # never starts a line: goes with the character before
 NUMBER_PIECE = re.compile(r"[\d.,]+")
 ALIGNED_EM = 0.3  # words whose edges or centres are this close stand in one column
+CELL_GAP_EM = 0.7  # at least this much space parts a table's columns (twice a cell's padding)
+MAX_CELL_LINES = 8  # lines of a label in one cell: the longest label wraps into six in a narrow column
+CELL_LINES_EM = 0.9  # lines of one cell stand closer than this; the next cell down stands further off
 SUBSET = re.compile(r"^[A-Z]{6}\+")  # ABCDEF+NotoSerifCJK: a subset of the font embedded, named by its subset
 
 PAGE_NUMBER = re.compile(
@@ -103,6 +108,8 @@ class _Piece:
     text: str
     x0: float
     x1: float
+    top: float = 0.0
+    bottom: float = 0.0
 
 
 @dataclass
@@ -160,19 +167,24 @@ def _line(chars: list[dict[str, Any]]) -> _Line | None:
     size = statistics.median(c["size"] for c in shown) or 10.0
     gaps = [b["x0"] - a["x1"] for a, b in pairwise(shown)]
     spread = len(gaps) >= 2 and min(gaps) > SPACE_EM * size and max(gaps) <= EVEN * min(gaps)
-    typical = statistics.median(gaps) if gaps else 0.0
-    pieces = [_Piece("", shown[0]["text"], shown[0]["x0"], shown[0]["x1"])]
+    within = [gap for gap in gaps if gap < TAB_EM * size]  # column gaps aside: a row of cells has many
+    typical = statistics.median(within) if within else 0.0
+    pieces = [_Piece("", shown[0]["text"], shown[0]["x0"], shown[0]["x1"], shown[0]["top"], shown[0]["bottom"])]
     for before, after, gap, spaced_out in zip(shown, shown[1:], gaps, space_before[1:], strict=False):
         wide = _wide(before["text"][-1]) or _wide(after["text"][0])
+        piece = _Piece("", after["text"], after["x0"], after["x1"], after["top"], after["bottom"])
         if gap >= TAB_EM * size and not spread:
-            pieces.append(_Piece("\t", after["text"], after["x0"], after["x1"]))
+            piece.before = "\t"
+            pieces.append(piece)
         elif (not wide and (spaced_out or gap > SPACE_EM * size)) or (
             wide and not spread and gap > typical + WIDE_GAP_EM * size
         ):
-            pieces.append(_Piece(" ", after["text"], after["x0"], after["x1"]))
+            piece.before = " "
+            pieces.append(piece)
         else:
             last = pieces[-1]
-            pieces[-1] = _Piece(last.before, last.text + after["text"], last.x0, after["x1"])
+            last.text += after["text"]
+            last.x1, last.top, last.bottom = after["x1"], min(last.top, piece.top), max(last.bottom, piece.bottom)
     return _Line(
         text=_text(pieces),
         x0=shown[0]["x0"],
@@ -223,6 +235,7 @@ def _wrapped_numbers(lines: list[_Line]) -> list[_Line]:
                 for piece, target in zip(line.pieces, targets, strict=True):
                     assert target is not None
                     target.text += piece.text
+                    target.bottom = piece.bottom
                 above.text = _text(above.pieces)
                 above.bottom = line.bottom
                 continue
@@ -415,6 +428,269 @@ def _rejoin_rows(pages: list[_Page]) -> None:
             following.grids[0] = (top, Grid(grid.rows[1:]))
 
 
+@dataclass
+class _Fragment:
+    """A piece of a label in a table drawn without lines, the line it stands on, and the label column."""
+
+    piece: _Piece
+    line: _Line
+    column: int = 0
+
+
+@dataclass
+class _Row:
+    """A line of a table drawn without lines that holds the numbers of a row, with its label pieces."""
+
+    line: _Line
+    labels: list[_Piece]
+    numbers: list[_Piece]
+    parts: dict[int, list[_Fragment]] = field(default_factory=dict)  # the label's text by column
+    fragments: list[_Fragment] = field(default_factory=list)  # the label pieces on its own line
+
+    @property
+    def middle(self) -> float:
+        return (min(p.top for p in self.numbers) + max(p.bottom for p in self.numbers)) / 2
+
+
+def _numbers_row(line: _Line) -> _Row | None:
+    """The line as a row of a table: label pieces, then numbers set apart from them as a column is."""
+    count = 0
+    while count < len(line.pieces) and NUMBER_PIECE.fullmatch(line.pieces[-1 - count].text):
+        count += 1
+    if not count:
+        return None
+    labels, numbers = line.pieces[: len(line.pieces) - count], line.pieces[len(line.pieces) - count :]
+    if labels and numbers[0].x0 - labels[-1].x1 < CELL_GAP_EM * line.size:
+        return None  # a number in running text
+    return _Row(line, labels, numbers)
+
+
+def _lines_up(row: _Row, columns: list[_Piece], size: float) -> bool:
+    return all(any(_aligned(number, column, size) for column in columns) for number in row.numbers)
+
+
+def _headed(row: _Row, header: _Line, left: float) -> bool:
+    """Whether the line is the header of a table of this one row: a heading over each of its numbers,
+    none reaching into the labels."""
+    near = ALIGNED_EM * header.size
+    over = [p for p in header.pieces if p.x0 >= left - near]
+    return _numbers_row(header) is None and all(any(_aligned(n, p, header.size) for p in over) for n in row.numbers)
+
+
+def _label_only(line: _Line, left: float) -> bool:
+    return line.x1 <= left - ALIGNED_EM * line.size
+
+
+def _label_columns(rows: list[_Row], size: float) -> list[tuple[float, float]]:
+    """The label columns, left to right, each as where its labels start and the furthest they reach,
+    from the label pieces on the rows' own lines."""
+    near = ALIGNED_EM * size
+    starts = _edges_within((p.x0 for row in rows for p in row.labels), near)
+    reach = [
+        max(p.x1 for row in rows for p in row.labels if _column_at(starts, p.x0, near) == c) for c in range(len(starts))
+    ]
+    return list(zip(starts, reach, strict=True))
+
+
+def _column_at(starts: list[float], x0: float, near: float) -> int:
+    return max((i for i, x in enumerate(starts) if x <= x0 + near), default=0)
+
+
+def _edges_within(values: Iterable[float], near: float) -> list[float]:
+    found: list[float] = []
+    for value in sorted(values):
+        if not found or value - found[-1] > near:
+            found.append(value)
+    return found
+
+
+def _runs(fragments: list[_Fragment], size: float) -> list[list[_Fragment]]:
+    """The fragments of one column, top to bottom, in runs of lines set close together."""
+    runs: list[list[_Fragment]] = []
+    for fragment in sorted(fragments, key=lambda f: f.piece.top):
+        if runs and fragment.piece.top - runs[-1][-1].piece.bottom <= CELL_LINES_EM * size:
+            runs[-1].append(fragment)
+        else:
+            runs.append([fragment])
+    return runs
+
+
+def _covered(run: list[_Fragment], rows: list[_Row], size: float) -> list[_Row]:
+    """The rows whose numbers stand beside the run of fragments."""
+    top, bottom = run[0].piece.top, max(f.piece.bottom for f in run)
+    near = ALIGNED_EM * size
+    return [row for row in rows if top - near <= row.middle <= bottom + near]
+
+
+def _cell_of(cell: list[_Fragment], row: _Row, size: float) -> bool:
+    """Whether these lines can be the row's cell: set at the top of the row (beginning on its line) or
+    in its middle (centred on its numbers), no line after the first beginning with a numbering."""
+    if any(_numbered(f.piece.text) for f in cell[1:]):
+        return False
+    centre = (cell[0].piece.top + max(f.piece.bottom for f in cell)) / 2
+    return cell[0].line is row.line or abs(centre - row.middle) <= ALIGNED_EM * size
+
+
+def _cells(run: list[_Fragment], rows: list[_Row], size: float) -> list[list[_Fragment]] | None:
+    """A run of lines over several rows cut into one cell for each row, where exactly one cut puts
+    every line in a cell of its row (set at the top or in the middle of it); None otherwise."""
+
+    @cache
+    def ways(start: int, row: int) -> tuple[int, tuple[tuple[int, int, int], ...]]:
+        """How many cuts (0, 1, or 2 for several) of run[start:] over rows[row:], and the one found."""
+        if start == len(run):
+            return 1, ()
+        found: tuple[int, tuple[tuple[int, int, int], ...]] = (0, ())
+        for r in range(row, len(rows)):
+            if rows[r].middle < run[start].piece.top - ALIGNED_EM * size:
+                continue  # a cell below the row's numbers is none of its
+            for end in range(start + 1, len(run) + 1):
+                if not _cell_of(run[start:end], rows[r], size):
+                    continue
+                count, rest = ways(end, r + 1)
+                if count:
+                    found = (min(found[0] + count, 2), ((start, end, r), *rest))
+                    if found[0] > 1:
+                        return found
+        return found
+
+    if len(run) > MAX_CELL_LINES * len(rows):
+        return None
+    count, cut = ways(0, 0)
+    if count != 1:
+        return None
+    cells: list[list[_Fragment]] = [[] for _ in rows]
+    for start, end, r in cut:
+        cells[r] = run[start:end]
+    return cells
+
+
+def _label_text(fragments: list[_Fragment]) -> str:
+    return _joined(f.piece.text for f in fragments)
+
+
+def _complete(row: _Row, taken: set[int]) -> bool:
+    """Whether every label piece on the row's own line is read: in its label, in another row's (a group
+    label heading rows above it), or before a label of its own further right (kept where it stands)."""
+    own = {id(f.piece) for part in row.parts.values() for f in part}
+    right = max(row.parts, default=-1)
+    return all(id(f.piece) in own or id(f.piece) in taken or f.column < right for f in row.fragments)
+
+
+def _assemble(rows: list[_Row], lines: list[_Line]) -> list[_Line]:
+    """The rows of one table drawn without lines, each with its label whole again (see ``_unruled``);
+    the lines of the table as they were where nothing is certain."""
+    size = statistics.median(row.line.size for row in rows)
+    near = ALIGNED_EM * size
+    columns = _label_columns(rows, size)
+    starts = [start for start, _ in columns]
+    fragments: list[_Fragment] = []
+    for line in lines:
+        row = next((r for r in rows if r.line is line), None)
+        for piece in row.labels if row is not None else line.pieces:
+            column = _column_at(starts, piece.x0, near)
+            if starts[column] - near <= piece.x0 <= columns[column][1]:
+                fragments.append(_Fragment(piece, line, column))
+                if row is not None:
+                    row.fragments.append(fragments[-1])
+    for column in reversed(range(len(columns))):  # row labels first: a group label heads rows labelled further right
+        for run in _runs([f for f in fragments if f.column == column], size):
+            covered = _covered(run, rows, size)
+            if len(covered) == 1:
+                covered[0].parts[column] = run
+            elif len(covered) > 1 and all(any(c > column for c in row.parts) for row in covered):
+                covered[0].parts[column] = run  # a group's label heads its first row, as a grid gives it
+            elif len(covered) > 1 and (cells := _cells(run, covered, size)) is not None:
+                for row, cell in zip(covered, cells, strict=True):
+                    if cell:
+                        row.parts[column] = cell
+    taken = {id(f.piece) for row in rows for part in row.parts.values() for f in part}
+    for row in rows:
+        if not _complete(row, taken):
+            row.parts = {}
+    used = {id(f.piece): row for row in rows for part in row.parts.values() for f in part}
+    out: list[_Line] = []
+    for line in lines:
+        row = next((r for r in rows if r.line is line), None)
+        moved = row is not None and (
+            any(f.line is not line for part in row.parts.values() for f in part)
+            or any(used.get(id(f.piece), row) is not row for f in row.fragments)
+        )
+        if row is not None and moved:
+            fields = {c: _label_text(part) for c, part in row.parts.items()}
+            for f in row.fragments:
+                if id(f.piece) not in used:
+                    fields[f.column] = _joined([fields.get(f.column, ""), f.piece.text])
+            labels = [fields[c] for c in sorted(fields)]
+            pieces = [_Piece("\t" if i else "", text, 0.0, 0.0) for i, text in enumerate(labels)]
+            pieces += [_Piece("\t", p.text, p.x0, p.x1, p.top, p.bottom) for p in row.numbers]
+            line.pieces, line.text, line.tabbed = pieces, _text(pieces), True
+            out.append(line)
+        elif row is not None:
+            out.append(line)
+        else:
+            kept = [p for p in line.pieces if id(p) not in used]
+            if kept:
+                if len(kept) < len(line.pieces):
+                    kept[0] = _Piece("", kept[0].text, kept[0].x0, kept[0].x1, kept[0].top, kept[0].bottom)
+                    line.pieces, line.text = kept, _text(kept)
+                    line.x0, line.x1 = kept[0].x0, kept[-1].x1
+                out.append(line)
+    return out
+
+
+def _unruled(lines: list[_Line]) -> list[_Line]:
+    """A page's lines with the rows of tables drawn without lines made whole.
+
+    Such a table reads as lines: those holding a row's numbers, lined up in columns (two rows or more,
+    or one under a header over its numbers), and between and around them lines holding only the rest
+    of labels wrapped in their cells. Each label column is read down, the row labels' first: lines set
+    close together beside one row's numbers are that row's cell; beside several rows', they are a
+    group's label where each of those rows has a label of its own further right (set before the first
+    row, as a grid gives it), or else the cells of those rows where exactly one cut gives each line to
+    a cell set at the top of its row or centred on its numbers. A row is rewritten, its label's columns
+    tab-separated, only when every label piece on its own line is read so; whatever is uncertain is
+    left where it stands, and the row stays unread rather than read under a label not its own.
+    """
+    out: list[_Line] = []
+    done = 0  # lines before this are read: the next table starts no higher
+    i = 0
+    while i < len(lines):
+        first = _numbers_row(lines[i])
+        if first is None:
+            out.append(lines[i])
+            i += 1
+            continue
+        rows, columns = [first], list(first.numbers)
+        left = first.numbers[0].x0
+        end = i + 1  # one past the table's last row
+        j = i + 1
+        while j < len(lines):
+            row = _numbers_row(lines[j])
+            size = lines[j].size
+            if row is not None and _lines_up(row, columns, size) and (not row.labels or row.labels[-1].x1 < left):
+                rows.append(row)
+                columns += [n for n in row.numbers if not any(_aligned(n, c, size) for c in columns)]
+                left = min(left, row.numbers[0].x0)
+                end = j + 1
+            elif not _label_only(lines[j], left):
+                break
+            j += 1
+        start = i
+        while start > done and _label_only(lines[start - 1], left):
+            start -= 1
+        if len(rows) < 2 and not (start > 0 and _headed(rows[0], lines[start - 1], left)):
+            out.append(lines[i])
+            i += 1
+            continue
+        while end < len(lines) and _label_only(lines[end], left):
+            end += 1
+        del out[len(out) - (i - start) :]
+        out += _assemble(rows, lines[start:end])
+        i = done = end
+    return out
+
+
 def _blocks(pages: list[_Page]) -> Iterator[Block]:
     lines = [ln for page in pages for ln in page.lines]
     left, right = _margins(lines) if lines else (0.0, 0.0)
@@ -492,6 +768,8 @@ def read_pdf(data: bytes) -> list[Block]:
     if written < MIN_TEXT:
         raise _refused(texts.IMPORT_PDF_SCANNED)
     _furniture(pages)
+    for page in pages:
+        page.lines = _unruled(page.lines)
     _rejoin_rows(pages)
     blocks: list[Block] = []
     grids = 0

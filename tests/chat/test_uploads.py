@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from bot.chat.uploads import as_report
+from bot.chat.uploads import _read, as_report
+from bot.importer import Imported
 from tests.conftest import DATA
 from tests.e2e.test_uploads_land import ONE_LINE_REPORT, PREAMBLE
+from tests.importer.handmade_pdf import tabbed_pdf
+from tests.render.test_pdf import needs_soffice
 
 SEED_TEXT = (DATA / "seed-2023-suifenhe.txt").read_text(encoding="utf-8")
 
@@ -43,3 +46,10 @@ def test_a_report_that_names_neither_agency_nor_year() -> None:
 )
 def test_prose_naming_the_format_is_still_prose(text: str) -> None:
     assert as_report("开篇说明.txt", text.encode()) is None
+
+
+@needs_soffice
+def test_a_pdf_that_names_no_year_is_a_report_whose_year_is_asked() -> None:
+    untitled = [line for line in SEED_TEXT.splitlines() if "年度报告" not in line]
+    imported = _read("年报.pdf", tabbed_pdf("\n".join(untitled)))
+    assert isinstance(imported, Imported) and imported.unnamed == ("year",)

@@ -83,7 +83,8 @@ def _merge_runs(table: DocxTable, column: int, first_row: int, labels: list[str 
             start = i
 
 
-def _table_three(document: docx.document.Document, report: Report) -> None:
+def table_three(document: docx.document.Document, report: Report) -> DocxTable:
+    """Table 三 as typed in Word: its header and label blocks merged as the format prints them."""
     table = document.add_table(rows=3 + len(T3_LABELS), cols=10)
     table.cell(0, 0).merge(table.cell(2, 2)).text = "(本列数据的勾稽关系为: 第一项加第二项之和, 等于第三项加第四项之和)"
     table.cell(0, 3).merge(table.cell(0, 9)).text = "申请人情况"
@@ -111,6 +112,7 @@ def _table_three(document: docx.document.Document, report: Report) -> None:
             table.cell(r, 0).text = group
         if label is not None:
             table.cell(r, 1).text = sub
+    return table
 
 
 def _simple_table(
@@ -154,7 +156,7 @@ def word_document(report: Report) -> bytes:
                 document.add_paragraph(caption)
                 _simple_table(document, header, labels, CURRENT.table(table_id), report)
         elif section.number == "三":
-            _table_three(document, report)
+            table_three(document, report)
         elif section.number == "四":
             _table_four(document, report)
     document.add_paragraph(report.agency)

@@ -4,12 +4,15 @@
 every page, narrow label columns so labels wrap over several lines, half-width brackets, table 二 as
 four small tables under their captions, table 三 in a large font so that it runs over two pages with
 its header rows repeated, and table 四 turned into three rows of five; its tables may also be drawn
-without any lines, as some agencies print them. ``tabbed_pdf`` turns lines of text with tab-separated
-cells (as the tests write reports) into ruled tables.
+without any lines, as some agencies print them. ``borderless_pdf`` is nianbao's own layout with its
+tables' lines taken away and every cell's text set in the middle of its height (labels wrapped over
+lines centred on their row's numbers, cells touching), table 四 as the format prints it. ``tabbed_pdf`` turns
+lines of text with tab-separated cells (as the tests write reports) into ruled tables.
 """
 
 from __future__ import annotations
 
+import io
 import json
 import re
 import subprocess
@@ -25,9 +28,10 @@ from docx.table import Table as DocxTable
 from docx.text.paragraph import Paragraph as DocxParagraph
 
 from bot.render import pdf
+from bot.render.docx import render_docx
 from bot.report.model import Report
 from bot.schema import CURRENT
-from tests.importer.handmade import T2, T3_LABELS, _merge_runs
+from tests.importer.handmade import T2, table_three
 
 NUMBER = re.compile(r"[+-]?\d+(?:\.\d+)?")
 HEADER = "某某市数据局（市政务服务管理局）　　　　　　　　政务公开专栏"
@@ -130,34 +134,8 @@ def _table_two(document: Document, report: Report, ruled: bool) -> None:
 
 
 def _table_three(document: Document, report: Report, ruled: bool) -> None:
-    table = document.add_table(rows=3 + len(T3_LABELS), cols=10)
+    table = table_three(document, report)
     _lines(table, ruled)
-    table.cell(0, 0).merge(table.cell(2, 2)).text = "(本列数据的勾稽关系为: 第一项加第二项之和, 等于第三项加第四项之和)"
-    table.cell(0, 3).merge(table.cell(0, 9)).text = "申请人情况"
-    table.cell(1, 3).merge(table.cell(2, 3)).text = "自然人"
-    table.cell(1, 4).merge(table.cell(1, 8)).text = "法人或其他组织"
-    table.cell(1, 9).merge(table.cell(2, 9)).text = "总计"
-    for c, label in enumerate(("商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他"), start=4):
-        table.cell(2, c).text = label
-    t3 = CURRENT.table("T3")
-    for r, ((group, sub, label), row) in enumerate(zip(T3_LABELS, t3.rows, strict=True), start=3):
-        if sub is None:
-            table.cell(r, 0).merge(table.cell(r, 2)).text = group
-        elif label is None:
-            table.cell(r, 1).merge(table.cell(r, 2)).text = sub
-        else:
-            table.cell(r, 2).text = label
-        for c, value in enumerate(report.cells(t3, row), start=3):
-            table.cell(r, c).text = str(value)
-    groups = [group if sub is not None else None for group, sub, _ in T3_LABELS]
-    subs = [sub if label is not None else None for _, sub, label in T3_LABELS]
-    _merge_runs(table, 1, 3, subs)
-    _merge_runs(table, 0, 3, groups)
-    for r, (group, sub, label) in enumerate(T3_LABELS, start=3):
-        if sub is not None:
-            table.cell(r, 0).text = group
-        if label is not None:
-            table.cell(r, 1).text = sub
     _widths(table, [1.0, 1.7, 3.2] + [1.5] * 7)
     _font(table, 12)
     _repeat_header(table, 3)
@@ -247,4 +225,22 @@ def tabbed_pdf(text: str) -> bytes:
             pending = []
         if line.strip():
             document.add_paragraph(line)
+    return to_pdf(document)
+
+
+def borderless_pdf(report: Report) -> bytes:
+    """The report as nianbao lays it out, its tables without any line and each cell's text vertically
+    centred in it, as PDF."""
+    document = docx.Document(io.BytesIO(render_docx(report)))
+    sides = "".join(f'<w:{side} w:val="nil"/>' for side in ("top", "left", "bottom", "right", "insideH", "insideV"))
+    for table in document.tables:
+        properties = table._tbl.tblPr
+        for old in properties.findall(qn("w:tblBorders")):
+            properties.remove(old)
+        properties.append(parse_xml(f"<w:tblBorders {nsdecls('w')}>{sides}</w:tblBorders>"))
+        for cell in table._tbl.iter(qn("w:tc")):
+            cell_properties = cell.get_or_add_tcPr()
+            for old in cell_properties.findall(qn("w:tcBorders")) + cell_properties.findall(qn("w:vAlign")):
+                cell_properties.remove(old)
+            cell_properties.append(parse_xml(f'<w:vAlign {nsdecls("w")} w:val="center"/>'))
     return to_pdf(document)

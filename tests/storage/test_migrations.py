@@ -25,6 +25,8 @@ TABLES = {
     "pending_invite",
     "review_comment",
     "review_writing",
+    "answer_change",
+    "agency_link",
 }
 
 

@@ -3,7 +3,7 @@
 Member roles and report statuses are plain strings: "reviewer" and "submitted" need no change of a column.
 
 Revision ID: 0007
-Revises: 0006
+Revises: 0009 (0006 → 0008 → 0009 → 0007: the numbers were reserved before the merges)
 Create Date: 2026-12-08
 """
 
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0007"
-down_revision: str | Sequence[str] | None = "0006"
+down_revision: str | Sequence[str] | None = "0009"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
