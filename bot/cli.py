@@ -213,6 +213,15 @@ def cmd_agency_level(args: argparse.Namespace) -> int:
         return _outcome(session, *change_level(session, agency, Level(args.level), deadlines))
 
 
+def cmd_agency_review(args: argparse.Namespace) -> int:
+    from bot.chat.review import set_needs_review
+
+    settings = load_settings()
+    with _office(settings) as (session, _):
+        found, said = set_needs_review(session, args.name.strip(), args.state == "on", settings.bot_admins)
+        return _outcome(session, found, said)
+
+
 def cmd_agency_remove(args: argparse.Namespace) -> int:
     from bot.chat.supervision import removal
     from storage import repo
@@ -411,6 +420,10 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("name", help=texts.CLI_INVITE_NAME_HELP)
     p.add_argument("level", choices=[level.value for level in Level])
     p.set_defaults(handler=cmd_agency_level)
+    p = agency.add_parser("review", help=texts.CLI_REVIEW_HELP)
+    p.add_argument("name", help=texts.CLI_INVITE_NAME_HELP)
+    p.add_argument("state", choices=["on", "off"], help=texts.CLI_REVIEW_STATE_HELP)
+    p.set_defaults(handler=cmd_agency_review)
     p = agency.add_parser("remove", help=texts.CLI_REMOVE_HELP)
     p.add_argument("name", help=texts.CLI_INVITE_NAME_HELP)
     p.add_argument("--yes", action="store_true", help=texts.CLI_REMOVE_YES_HELP)

@@ -323,6 +323,8 @@ ADMIN_COMMANDS = {
     "nudge": "立即提醒某机构（管理员）",
     "rename": "更正机构名称（管理员）",
     "remove": "删除误建的机构（管理员）",
+    "needreview": "设置机构报告需审核（管理员）",
+    "reviewer": "设置机构的审核人（管理员）",
     "link": "关联政府与其汇总的机构（管理员）",
     "unlink": "取消政府与机构的关联（管理员）",
     "export": "导出全部报告和汇总表（管理员）",
@@ -439,7 +441,7 @@ FINALIZE_BAD_DATE = "“{text}”不是日期。请这样发送：/finalize {exa
 AGENCIES_HEAD = "各机构填报情况（{count} 个；已完成 {finished}，逾期 {late}）："
 AGENCY_LINE = "{mark} {agency}（{level}，{year} 年度）{percent}%{errors} · {state} · 截止 {deadline}"
 AGENCY_ERRORS = " · {count} 个错误"
-AGENCY_MARKS = {"逾期": "🔴", "未开始": "⚪", "填报中": "🟡", "已完成": "🟢"}
+AGENCY_MARKS = {"逾期": "🔴", "未开始": "⚪", "填报中": "🟡", "待审核": "🔵", "已完成": "🟢"}
 NO_AGENCIES = "还没有机构。用 /invite 机构名称 邀请第一个机构。"
 STATUS_COLUMNS = ("状态", "机构", "级别", "年度", "进度", "错误", "截止日期", "人员")
 
@@ -615,6 +617,8 @@ ADMIN_HELP = (
     "/nudge 机构名称 立即提醒该机构\n"
     "/rename 原名称 -> 新名称 更正机构名称（也可改为部门或政府）\n"
     "/remove 机构名称 删除误建且尚无填报内容的机构\n"
+    "/needreview 机构名称 设置该机构的报告需审核后定稿（再次发送即取消）\n"
+    "/reviewer 机构名称 成员名称 设该成员为审核人（再次发送即取消）"
     "/link 政府名称 机构名称…… 关联政府与其汇总的机构；/link 查看全部关联；/unlink 取消关联\n"
     "/rollup 政府名称 预览并填入该政府的汇总数（可选择计入草稿）\n"
     "/export [年度] 导出全部机构的报告（Word、PDF 压缩包）和 Excel 汇总表"
@@ -672,6 +676,79 @@ CLI_IMPORT_YEAR_INVALID = "年度应为 2000 至 2100 之间的年份，如 2025
 CLI_IMPORT_AGENCY_INVALID = "机构名称应为一行、不超过 100 个字，且不含控制字符。"
 CLI_IMPORT_LEVEL_INVALID = "机构类别应为 department（部门）或 government（政府），实际是“{value}”。"
 CLI_IMPORT_GIVE_TITLE = "文件中没有写明机构或年度时，请用 --agency 机构名称 --year 年度 指明。"
+
+# --- review before publishing (审核, issue #12) ------------------------------------------------------
+SUBMIT_CONFIRM = (
+    "即将把“{agency}”{year} 年度报告提交审核，成文日期印为 {date}。\n"
+    "审核期间不能修改；审核通过即定稿，退回时会附上修改意见。\n"
+    "如需其他成文日期，请发送 /finalize 加日期，例如 /finalize {example}"
+)
+BUTTON_SUBMIT_CONFIRM = "提交审核（{date}）"
+BUTTON_NOT_NOW_SUBMIT = "暂不提交"
+SUBMITTED = "✅ 报告已提交审核，成文日期 {date}。审核结果会通知您，提醒已暂停。如需修改，可发送 /reopen 撤回。"
+SUBMITTED_READONLY = "报告已提交审核，正在等待审核，暂不能修改。如需修改，请发送 /reopen 撤回。"
+SUBMIT_ALREADY = "报告已提交审核，正在等待审核。如需修改，请发送 /reopen 撤回。"
+SUBMIT_NO_REVIEWER = "本机构的报告需要审核后定稿，但还没有审核人。请联系主管部门。"
+WITHDRAWN = "已撤回审核申请，报告可以修改了。改完请再次发送 /finalize 提交审核。"
+REVIEW_NOTICE = "📝 “{agency}”提交了 {year} 年度报告，请审核。\n提交人：{who}；成文日期 {date}。"
+REVIEW_WITHDRAWN_NOTICE = "“{agency}”撤回了 {year} 年度报告的审核申请，暂不需要审核。"
+BUTTON_REVIEW_VIEW = "查看"
+BUTTON_APPROVE = "通过"
+BUTTON_RETURN = "退回修改"
+REVIEW_VIEW = "“{agency}”{year} 年度报告（待审核），表格图片和 Word 文件随后发出。"
+REVIEW_FILES_SENT = "✅ 表格图片和 Word 文件已发出，见下方。"
+REVIEW_NOT_REVIEWER = "此操作仅供该机构报告的审核人使用。"
+REVIEW_GONE = "这份报告已不存在。"
+REVIEW_ALREADY_APPROVED = "这份报告已于 {at} 审核通过，无需再次操作。"
+REVIEW_ALREADY_RETURNED = "这份报告已于 {at} 退回修改，正在等待重新提交。"
+REVIEW_RESUBMITTED = "这份报告已重新提交，请按最新的审核通知操作。"
+REVIEW_NOT_WAITING = "这份报告目前不在待审核状态，无需操作。"
+APPROVED = "✅ 已审核通过“{agency}”{year} 年度报告，报告已定稿。"
+APPROVED_NOTICE = (
+    "🎉 “{agency}”{year} 年度报告已审核通过（{who}），已定稿，成文日期 {date}。发送 /report 可获取最终文件。"
+)
+RETURN_ASK = (
+    "请发送对“{agency}”报告的修改意见，一条消息一条，或一行一条。\n"
+    "开头可写明位置，例如：\n行政许可 数字有误\n表三 （一）予以公开 法律服务机构 应为 2\n五、问题写得太笼统\n"
+    "未写位置的作为总体意见。写完请点“退回”。"
+)
+RETURN_NOTED = "已记录 {count} 条意见：\n{items}\n\n可以继续发送；写完请点“退回”。"
+RETURN_ITEM = "{n}. 【{place}】{text}"
+RETURN_EMPTY = "还没有意见。请先发送修改意见，再点“退回”。"
+RETURN_CANCELLED = "已取消退回，写好的意见已删除，报告仍待审核。"
+RETURN_STALE = "您刚才发送的内容没有记录：{reason}"
+RETURNED = "已退回“{agency}”{year} 年度报告，{count} 条意见已发给填报人员。"
+RETURNED_NOTICE = (
+    "📝 “{agency}”{year} 年度报告被退回修改（{who}），共 {count} 条意见：\n{items}\n\n"
+    "各条意见也显示在相应的题目中。改完请再次发送 /finalize 提交审核。"
+)
+BUTTON_RETURN_SEND = "退回（{count} 条意见）"
+BUTTON_RETURN_CANCEL = "取消"
+BUTTON_FIRST_COMMENT = "去修改第一条"
+PLACE_GENERAL = "总体意见"
+COMMENT = "💬 审核意见（{who}，{at}）：{text}"
+COMMENT_TIME = "{d.month}月{d.day}日 {d:%H:%M}"
+COMMENT_REVIEWER = "审核人"
+COMMENTS_ELSEWHERE = "💬 另有 {count} 条审核意见，见相应部分。"
+NEEDREVIEW_USAGE = "用法：/needreview 机构名称（切换），或 /needreview 机构名称 on / off"
+NEEDREVIEW_ON = "“{agency}”的报告今后需要审核：/finalize 改为提交审核，审核人（管理员{reviewers}）通过后定稿。"
+NEEDREVIEW_OFF = "“{agency}”的报告不再需要审核，填报人员可直接定稿。"
+NEEDREVIEW_REVIEWERS = "及{names}"
+REVIEWER_USAGE = "用法：/reviewer 机构名称 成员名称（再次发送即取消）"
+REVIEWER_ON = "已设“{name}”为“{agency}”报告的审核人。"
+REVIEWER_OFF = "已取消“{name}”的审核人身份。"
+REVIEWER_MEMBERS = "“{agency}”的成员：{members}\n设为审核人：/reviewer {agency} 成员名称"
+REVIEWER_NO_MEMBERS = "“{agency}”还没有成员加入。"
+REVIEWER_UNKNOWN = "“{agency}”中没有名为“{name}”的成员。现有成员：{members}"
+REVIEWER_MARK = "（审核人）"
+REVIEW_REMINDER = "📝 待审核：{count} 份\n{items}"
+REVIEW_REMINDER_ITEM = "• {agency} {year} 年度（{date} 提交）"
+BUTTON_REVIEW_AGENCY = "审核 {agency}"
+AGENCIES_SUBMITTED = "待审核：{agencies}"
+DIGEST_SUBMITTED = "待审核：{agencies}"
+CLI_REVIEW_HELP = "设置机构的报告是否需要审核后定稿"
+CLI_REVIEW_STATE_HELP = "on：需要审核；off：不需要"
+
 
 # --- the roll-up: a government's tables 二/三/四 summed from the agencies it covers (issue #12) ---
 ROLLUP_REFUSED_2019 = "“{source}”是 2019 年试行格式的报告，表格与 2021 年格式不同，不能相加，未计入。"

@@ -9,6 +9,7 @@ import datetime as dt
 from enum import StrEnum
 
 from sqlalchemy import BigInteger, Enum, Index, Text, UniqueConstraint
+from sqlalchemy import false as sa_false
 from sqlmodel import Field, SQLModel
 
 from bot.schema import Level
@@ -26,10 +27,12 @@ SQLModel.metadata.naming_convention = {
 class MemberRole(StrEnum):
     MEMBER = "member"
     ADMIN = "admin"
+    REVIEWER = "reviewer"  # reviews their own agency's report before it is final (e.g. the 分管领导)
 
 
 class ReportStatus(StrEnum):
     DRAFT = "draft"
+    SUBMITTED = "submitted"  # with the reviewers: the members cannot change it until it is approved or returned
     FINAL = "final"
 
 
@@ -47,6 +50,8 @@ class Agency(SQLModel, table=True):
     name: str = Field(max_length=255, unique=True)
     level: Level = Field(sa_type=_str_enum(Level))
     created_at: dt.datetime = Field(default_factory=_now)
+    # /finalize submits the report to the reviewers (admins and the agency's reviewers) instead.
+    needs_review: bool = Field(default=False, sa_column_kwargs={"server_default": sa_false()})
 
 
 class Member(SQLModel, table=True):
@@ -202,7 +207,7 @@ class OutboxMessage(SQLModel, table=True):
 
 
 class ReportEvent(SQLModel, table=True):
-    """A change of a report's status (finalize, reopen): who and when, for the record."""
+    """A change of a report's status (finalize, reopen, submit, approve, return, withdraw): who and when."""
 
     __tablename__ = "report_event"
 
@@ -252,6 +257,39 @@ class PendingInvite(SQLModel, table=True):
     name: str = Field(max_length=255)
     created_by: int | None = Field(default=None, sa_type=BigInteger)
     created_at: dt.datetime = Field(default_factory=_now)
+
+
+class ReviewComment(SQLModel, table=True):
+    """A reviewer's comment on a report, attached where it applies. ``target`` is a field key
+    (applications.new, text.problems), a section's number (五) or "" for the report as a whole;
+    ``column_index`` a column of that row's table. ``sent_at`` is None while the reviewer is still writing;
+    ``resolved_at`` is set when the report is submitted again (or made final)."""
+
+    __tablename__ = "review_comment"
+
+    id: int | None = Field(default=None, primary_key=True)
+    report_id: int = Field(foreign_key="report.id", ondelete="CASCADE", index=True)
+    target: str = Field(default="", max_length=100)
+    column_index: int | None = None
+    text: str = Field(sa_type=Text)
+    by: int | None = Field(default=None, sa_type=BigInteger)  # the reviewer's Telegram user id
+    by_name: str = Field(default="", max_length=255)
+    at: dt.datetime = Field(default_factory=_now)
+    sent_at: dt.datetime | None = None
+    resolved_at: dt.datetime | None = None
+
+
+class ReviewWriting(SQLModel, table=True):
+    """A reviewer writing comments to return a report with (after 退回修改, until 退回 or 取消): their typed
+    messages are comments then, not answers. ``event_id`` is the submission being reviewed."""
+
+    __tablename__ = "review_writing"
+
+    reviewer: int = Field(sa_type=BigInteger, primary_key=True, sa_column_kwargs={"autoincrement": False})
+    report_id: int = Field(foreign_key="report.id", ondelete="CASCADE")
+    event_id: int
+    by_name: str = Field(default="", max_length=255)
+    started_at: dt.datetime = Field(default_factory=_now)
 
 
 class AgencyLink(SQLModel, table=True):

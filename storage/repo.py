@@ -37,6 +37,8 @@ from storage.models import (
     ReportEvent,
     ReportRow,
     ReportStatus,
+    ReviewComment,
+    ReviewWriting,
     Skip,
 )
 
@@ -461,8 +463,14 @@ def stage_unskip(*, session: Session, report: ReportRow, question_ids: list[str]
 
 
 # --- finishing and reminding ---------------------------------------------------------------------
-def stage_event(*, session: Session, report: ReportRow, kind: str, by: int | None) -> None:
-    session.add(ReportEvent(report_id=report.id, kind=kind, by=by))
+def stage_event(
+    *, session: Session, report: ReportRow, kind: str, by: int | None, at: datetime | None = None
+) -> ReportEvent:
+    """Record a change of the report's status in the open transaction; the event, with its id."""
+    event = ReportEvent(report_id=report.id, kind=kind, by=by, at=at or _now())
+    session.add(event)
+    session.flush()
+    return event
 
 
 def events_of(*, session: Session, report: ReportRow) -> list[ReportEvent]:
@@ -627,6 +635,8 @@ def stage_remove_agency(*, session: Session, agency: Agency) -> None:
     members = select(Member.id).where(Member.agency_id == agency.id)
     for statement in (
         delete(Skip).where(col(Skip.report_id).in_(reports)),
+        delete(ReviewComment).where(col(ReviewComment.report_id).in_(reports)),
+        delete(ReviewWriting).where(col(ReviewWriting.report_id).in_(reports)),
         delete(ReportEvent).where(col(ReportEvent.report_id).in_(reports)),
         delete(ReminderLog).where(col(ReminderLog.report_id).in_(reports)),
         # Reminders of a report not created yet carry the agency in their key only ("a12y2026:kickoff").
@@ -641,6 +651,142 @@ def stage_remove_agency(*, session: Session, agency: Agency) -> None:
         delete(Agency).where(col(Agency.id) == agency.id),
     ):
         session.connection().execute(statement)
+
+
+# --- review before publishing (审核) --------------------------------------------------------------------
+def reviewers(*, session: Session, agency: Agency, admins: tuple[int, ...]) -> list[tuple[int, str]]:
+    """Who reviews the agency's report: the admins, then the agency's members with the reviewer role, each
+    once, as (Telegram user id, name); an admin's name is "" unless they are a member of the agency."""
+    members = members_of(session=session, agency=agency)
+    names = {m.telegram_user_id: m.display_name for m in members}
+    found = {admin: names.get(admin, "") for admin in admins}
+    for m in members:
+        if m.role == MemberRole.REVIEWER:
+            found.setdefault(m.telegram_user_id, m.display_name)
+    return list(found.items())
+
+
+def is_reviewer(*, session: Session, agency: Agency, user_id: int, admins: tuple[int, ...]) -> bool:
+    if user_id in admins:
+        return True
+    member = get_member(session=session, agency=agency, telegram_user_id=user_id)
+    return member is not None and member.role == MemberRole.REVIEWER
+
+
+def last_event(*, session: Session, report: ReportRow) -> ReportEvent | None:
+    query = select(ReportEvent).where(ReportEvent.report_id == report.id).order_by(col(ReportEvent.id).desc())
+    return session.exec(query.limit(1)).first()
+
+
+def submitted_reports(*, session: Session) -> list[tuple[ReportRow, Agency, ReportEvent]]:
+    """Every report waiting for its reviewers, with its agency and the submission (its latest submit event)."""
+    rows = session.exec(
+        select(ReportRow, Agency)
+        .join(Agency, col(Agency.id) == col(ReportRow.agency_id))
+        .where(ReportRow.status == ReportStatus.SUBMITTED)
+        .order_by(col(ReportRow.id))
+    ).all()
+    if not rows:
+        return []
+    ids = [row.id for row, _ in rows]
+    events = session.exec(
+        select(ReportEvent)
+        .where(col(ReportEvent.report_id).in_(ids), ReportEvent.kind == "submit")
+        .order_by(col(ReportEvent.id))
+    ).all()
+    latest = {event.report_id: event for event in events}
+    return [(row, agency, latest[row.id]) for row, agency in rows if row.id in latest]
+
+
+def stage_comment(
+    *,
+    session: Session,
+    report: ReportRow,
+    target: str,
+    column_index: int | None,
+    text: str,
+    by: int,
+    by_name: str,
+    at: datetime | None = None,
+) -> None:
+    """A comment the reviewer is writing (not sent yet), in the open transaction."""
+    comment = ReviewComment(
+        report_id=report.id, target=target, column_index=column_index, text=text, by=by, by_name=by_name[:255]
+    )
+    comment.at = at or comment.at
+    session.add(comment)
+    session.flush()
+
+
+def unsent_comments(*, session: Session, report_id: int, by: int) -> list[ReviewComment]:
+    """The comments this reviewer is writing on the report, in the order written."""
+    query = select(ReviewComment).where(
+        ReviewComment.report_id == report_id, ReviewComment.by == by, col(ReviewComment.sent_at).is_(None)
+    )
+    return list(session.exec(query.order_by(col(ReviewComment.id))))
+
+
+def open_comments(*, session: Session, report: ReportRow) -> list[ReviewComment]:
+    """The comments the report was returned with and that still apply (until it is submitted again)."""
+    query = select(ReviewComment).where(
+        ReviewComment.report_id == report.id,
+        col(ReviewComment.sent_at).is_not(None),
+        col(ReviewComment.resolved_at).is_(None),
+    )
+    return list(session.exec(query.order_by(col(ReviewComment.id))))
+
+
+def stage_send_comments(*, session: Session, comments: list[ReviewComment], at: datetime | None = None) -> None:
+    now = at or _now()
+    for comment in comments:
+        comment.sent_at = now
+        session.add(comment)
+
+
+def stage_resolve_comments(*, session: Session, report: ReportRow, at: datetime | None = None) -> None:
+    """The returned comments no longer apply: the report was submitted again, or made final."""
+    session.connection().execute(
+        update(ReviewComment)
+        .where(
+            col(ReviewComment.report_id) == report.id,
+            col(ReviewComment.sent_at).is_not(None),
+            col(ReviewComment.resolved_at).is_(None),
+        )
+        .values(resolved_at=at or _now())
+    )
+
+
+def stage_drop_unsent(*, session: Session, report_id: int, by: int) -> None:
+    session.connection().execute(
+        delete(ReviewComment).where(
+            col(ReviewComment.report_id) == report_id,
+            col(ReviewComment.by) == by,
+            col(ReviewComment.sent_at).is_(None),
+        )
+    )
+
+
+def writing(*, session: Session, reviewer: int) -> ReviewWriting | None:
+    """The report this reviewer is writing comments on, if any: their typed messages are comments then."""
+    return session.get(ReviewWriting, reviewer)
+
+
+def stage_writing(*, session: Session, reviewer: int, report: ReportRow, event_id: int, by_name: str) -> None:
+    """The reviewer now writes comments on this submission (replacing any other they were writing)."""
+    changed = ("report_id", "event_id", "by_name", "started_at")
+    upsert = _upsert(_dialect(session), ReviewWriting, ("reviewer",), changed)
+    row = {
+        "reviewer": reviewer,
+        "report_id": report.id,
+        "event_id": event_id,
+        "by_name": by_name[:255],
+        "started_at": _now(),
+    }
+    session.connection().execute(upsert, row)
+
+
+def stage_stop_writing(*, session: Session, reviewer: int) -> None:
+    session.connection().execute(delete(ReviewWriting).where(col(ReviewWriting.reviewer) == reviewer))
 
 
 # --- the roll-up: a government linked to the agencies it covers -------------------------------------

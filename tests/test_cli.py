@@ -188,6 +188,17 @@ def test_an_agency_created_by_mistake_is_corrected_from_the_command_line(tmp_pat
     assert again.returncode == 2 and "是新机构" in again.stderr  # gone: a new invite asks its level again
 
 
+def test_an_agency_is_set_to_need_review_from_the_command_line(tmp_path: Path) -> None:
+    database = {"DATABASE_URL": f"sqlite:///{tmp_path}/n.db", "BOT_ADMINS": "42"}
+    assert nianbao("invite", "东宁市民政局", "--level", "department", cwd=tmp_path, env=database).returncode == 0
+    on = nianbao("agency", "review", "东宁市民政局", "on", cwd=tmp_path, env=database)
+    assert on.returncode == 0 and "“东宁市民政局”的报告今后需要审核" in on.stdout
+    off = nianbao("agency", "review", "东宁市民政局", "off", cwd=tmp_path, env=database)
+    assert off.returncode == 0 and "不再需要审核" in off.stdout
+    unknown = nianbao("agency", "review", "东宁市财政局", "on", cwd=tmp_path, env=database)
+    assert unknown.returncode == 1 and "没有名为“东宁市财政局”的机构" in unknown.stderr
+
+
 def test_the_token_is_redacted_from_every_log_record() -> None:
     token = "123456789:" + "A" * 35
     record = logging.LogRecord(

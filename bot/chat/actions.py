@@ -48,6 +48,12 @@ class Verb(StrEnum):
     INVITE_LEVEL = "il"  # a new agency is a 部门 or a 政府; argument: <pending invite id>-<level>
     LEVEL = "lv"  # switch a renamed agency's level; argument: <agency id>-<level>
     REMOVE = "rm"  # confirm a removal; argument: <agency id>-<members counted when asked>
+    # A reviewer's buttons (bot/chat/review.py); argument: the submission's event id.
+    REVIEW_VIEW = "vv"  # the report's table pictures and .docx
+    REVIEW_APPROVE = "va"  # it becomes final
+    REVIEW_RETURN = "vr"  # write comments to return it with
+    REVIEW_SEND = "vs"  # return it with the comments written
+    REVIEW_CANCEL = "vc"  # drop the comments written; it stays with the reviewers
     # The roll-up (bot/chat/rollups.py): a government's members and the admins.
     ROLLUP_CONFIRM = (
         "ru"  # store the sums shown; argument: <agency id>-<year>-<f|d: finals or drafts too>-<fingerprint>
@@ -81,10 +87,13 @@ ARGUMENTS: dict[Verb, re.Pattern[str]] = {
     Verb.INVITE_LEVEL: re.compile(r"[1-9][0-9]{0,17}-(department|government)"),
     Verb.LEVEL: re.compile(r"[1-9][0-9]{0,17}-(department|government)"),
     Verb.REMOVE: re.compile(r"[1-9][0-9]{0,17}-[0-9]{1,9}"),
+    **dict.fromkeys((Verb.REVIEW_VIEW, Verb.REVIEW_APPROVE, Verb.REVIEW_RETURN), POSITIVE),
+    **dict.fromkeys((Verb.REVIEW_SEND, Verb.REVIEW_CANCEL), POSITIVE),
     Verb.ROLLUP_CONFIRM: re.compile(r"[1-9][0-9]{0,17}-20[0-9]{2}-[df]-[0-9a-f]{12}"),
     Verb.ROLLUP_DRAFTS: re.compile(r"[1-9][0-9]{0,17}-20[0-9]{2}"),
 }
 ADMIN_VERBS = (Verb.INVITE_LEVEL, Verb.LEVEL, Verb.REMOVE)
+REVIEW_VERBS = (Verb.REVIEW_VIEW, Verb.REVIEW_APPROVE, Verb.REVIEW_RETURN, Verb.REVIEW_SEND, Verb.REVIEW_CANCEL)
 
 
 @dataclass(frozen=True)

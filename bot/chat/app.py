@@ -19,8 +19,9 @@ from telegram.request import BaseRequest
 
 from bot import texts
 from bot.chat import handlers, jobs
-from bot.chat.actions import ADMIN_VERBS, decode
+from bot.chat.actions import ADMIN_VERBS, REVIEW_VERBS, decode
 from bot.chat.reminders import Reminders
+from bot.chat.review import Reviews
 from bot.chat.rollups import ROLLUP_VERBS, RollUps
 from bot.chat.service import Walk
 from bot.chat.supervision import Office
@@ -63,6 +64,12 @@ def _admin_data(data: object) -> bool:
     return action is not None and action.verb in ADMIN_VERBS
 
 
+def _review_data(data: object) -> bool:
+    """A reviewer's button (通过, 退回修改, …): whether the user may review is decided by the review itself."""
+    action = decode(data) if isinstance(data, str) else None
+    return action is not None and action.verb in REVIEW_VERBS
+
+
 def _rollup_data(data: object) -> bool:
     """A roll-up's button (its members' and the admins'; each tap is checked by bot/chat/rollups.py)."""
     action = decode(data) if isinstance(data, str) else None
@@ -100,10 +107,12 @@ def build_application(
         invite_ttl_days=settings.invite_ttl_days,
         deadlines={Level.DEPARTMENT: schedule.deadline_department, Level.GOVERNMENT: schedule.deadline_government},
         clock=clock,
+        admins=settings.bot_admins,
     )
     app.bot_data["settings"] = settings
     app.bot_data["walk"] = walk
     app.bot_data["office"] = Office(walk)
+    app.bot_data["reviews"] = Reviews(walk)
     app.bot_data["rollups"] = RollUps(walk)
     app.bot_data["reminders"] = Reminders(walk, schedule, settings.bot_admins)
     app.bot_data["documents"] = asyncio.Semaphore(DOCUMENTS_AT_ONCE)
@@ -130,6 +139,9 @@ def build_application(
     app.add_handler(CommandHandler("nudge", handlers.nudge))
     app.add_handler(CommandHandler("rename", handlers.rename))
     app.add_handler(CommandHandler("remove", handlers.remove))
+    app.add_handler(CommandHandler("needreview", handlers.needreview))
+    app.add_handler(CommandHandler("reviewer", handlers.reviewer))
+    app.add_handler(CallbackQueryHandler(handlers.review_button, pattern=_review_data))
     app.add_handler(CommandHandler("link", handlers.link_command))
     app.add_handler(CommandHandler("unlink", handlers.unlink_command))
     app.add_handler(CommandHandler("rollup", handlers.rollup))

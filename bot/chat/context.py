@@ -13,7 +13,7 @@ from bot.delivery.turn import Seen, Turn
 from bot.engine.questions import Progress
 from bot.report.model import Report, Value
 from storage import repo
-from storage.models import Agency, Member, ReportRow, ReportStatus
+from storage.models import Agency, Member, ReportRow, ReportStatus, ReviewComment
 
 
 class Context:
@@ -50,6 +50,17 @@ class Context:
     @property
     def final(self) -> bool:
         return self.row.status == ReportStatus.FINAL
+
+    @property
+    def submitted(self) -> bool:
+        """With the reviewers: the members cannot change it until it is approved or returned."""
+        return self.row.status == ReportStatus.SUBMITTED
+
+    @cached_property
+    def comments(self) -> list[ReviewComment]:
+        """The reviewers' comments the report was returned with, until it is submitted again; read only in
+        an agency that needs review (the others pay no query)."""
+        return repo.open_comments(session=self.session, report=self.row) if self.agency.needs_review else []
 
     @cached_property
     def last_year(self) -> Report | None:

@@ -27,6 +27,7 @@ from bot.chat import jobs
 from bot.chat.actions import Action, Verb, decode
 from bot.chat.clean import clean_text, valid_agency_name
 from bot.chat.reminders import Reminders
+from bot.chat.review import Reviews
 from bot.chat.rollups import RollUps
 from bot.chat.screens import Reply, Screen
 from bot.chat.service import Walk
@@ -71,6 +72,10 @@ def _settings(context: ContextTypes.DEFAULT_TYPE) -> Settings:
 
 def _office(context: ContextTypes.DEFAULT_TYPE) -> Office:
     return context.application.bot_data["office"]
+
+
+def _reviews(context: ContextTypes.DEFAULT_TYPE) -> Reviews:
+    return context.application.bot_data["reviews"]
 
 
 def _rollups(context: ContextTypes.DEFAULT_TYPE) -> RollUps:
@@ -281,6 +286,42 @@ async def remove(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await _db(context).call(lambda: _office(context).remove(turn, name))
 
 
+async def needreview(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/needreview 机构名称 [on|off] (admins): the agency's report is submitted for review before it is final."""
+    turn = _turn(update, context)
+    if await _refused(context, turn):
+        return
+    text = _command_text(update).strip()
+    if not text:
+        await _say(context, turn, texts.NEEDREVIEW_USAGE)
+    else:
+        await _db(context).call(lambda: _reviews(context).needs_review(turn, text))
+
+
+async def reviewer(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/reviewer 机构名称 成员名称 (admins): make a member a reviewer of their agency's report, or no longer."""
+    turn = _turn(update, context)
+    if await _refused(context, turn):
+        return
+    text = _command_text(update).strip()
+    if not text:
+        await _say(context, turn, texts.REVIEWER_USAGE)
+    else:
+        await _db(context).call(lambda: _reviews(context).reviewer(turn, text))
+
+
+async def review_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A reviewer's tap (查看, 通过, 退回修改, 退回, 取消); the review decides whether the user may."""
+    query = update.callback_query
+    assert query is not None
+    context.application.create_task(_stop_spinner(query), update)
+    turn, action, name = _turn(update, context), decode(query.data), _name(update)
+    assert action is not None  # the handler's pattern
+    await _db(context).call(lambda: _reviews(context).tap(turn, action, name))
+    if action.verb in (Verb.REVIEW_APPROVE, Verb.REVIEW_SEND):  # the members' and reviewers' reminders move
+        jobs.changed(context.application)
+
+
 async def link_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/link 政府名称 机构名称… (admins): the government covers these agencies; without names, every link."""
     turn = _turn(update, context)
@@ -462,6 +503,9 @@ async def send_documents(
         return
     walk: Walk = app.bot_data["walk"]
     db: Database = app.bot_data["db"]
+    if kind.startswith("review-"):
+        await _send_for_review(app, chat_id, user_id, int(kind.removeprefix("review-")), shown)
+        return
     data = await db.call(lambda: walk.report_data(user_id))
     if data is None:
         return
@@ -562,6 +606,31 @@ async def send_export(app: Application, chat_id: int, user_id: int, year: int, s
                     chat_id, file, filename=made.workbook.name, caption=caption, write_timeout=UPLOAD_SECONDS
                 )
     await status.say(texts.EXPORT_SENT.format(year=year, reports=made.reports, parts=parts, pdf=made.pdf_note()))
+
+
+async def _send_for_review(
+    app: Application, chat_id: int, user_id: int, report_id: int, shown: OutboxMessage | None
+) -> None:
+    """A submitted report's table pictures and .docx, to a reviewer of its agency only (nothing for anyone else)."""
+    reviews: Reviews = app.bot_data["reviews"]
+    db: Database = app.bot_data["db"]
+    report = await db.call(lambda: reviews.report_for(user_id, report_id))
+    if report is None:
+        return
+    bot: Bot = app.bot
+    status = FileStatus(bot, chat_id, shown)
+    async with app.bot_data["documents"]:
+        await _send_pictures(bot, chat_id, report)
+        try:
+            body = await asyncio.to_thread(render_docx, report)
+        except Exception as exc:
+            log.exception("the .docx of report %s could not be made", report_id)
+            reason = str(exc) if isinstance(exc, RenderError) else texts.FILES_INTERNAL_ERROR
+            await status.say(texts.FILES_FAILED.format(reason=reason))
+            return
+        title = texts.REPORT_CAPTION.format(title=texts.TITLE.format(agency=report.agency, year=report.year))
+        await bot.send_document(chat_id, BytesIO(body), filename=report_filename(report, ".docx"), caption=title)
+        await status.say(texts.REVIEW_FILES_SENT)
 
 
 async def _send_pictures(bot: Bot, chat_id: int, report: Report) -> None:

@@ -23,16 +23,20 @@ from bot.chat.screens import Screen
 from bot.chat.service import Walk
 from bot.chat.supervision import AgencyState, overview
 from bot.engine.questions import Progress
+from bot.reminders.calendar import add_working_days, is_working_day, next_working_day
 from bot.reminders.schedule import ReminderPlan, Schedule, Slot, SlotKind, parse_time, reminder_plan
 from bot.report.checks import check, errors
 from bot.report.model import Report, with_totals
 from bot.schema import Level
 from storage import repo
-from storage.models import Agency, Member, ReportRow, ReportStatus
+from storage.models import Agency, Member, MemberRole, ReportEvent, ReportRow, ReportStatus
 
 log = logging.getLogger(__name__)
 
 COMPLETENESS_RULES = {"CELL-FILLED", "TEXT-FILLED"}
+# A report no member is reminded of: final, or submitted (its reviewers are reminded instead).
+DONE = (ReportStatus.FINAL, ReportStatus.SUBMITTED)
+MAX_REVIEW_BUTTONS = 8
 
 
 @dataclass(frozen=True)
@@ -62,6 +66,7 @@ class Reminders:
                 d for agency in repo.agencies(session=session) for d in self._agency_due(session, agency, now)
             ]
             deliveries += self._digests_due(session, now)
+            deliveries += self._reviews_due(session, now)
         return deliveries
 
     def _agency_due(
@@ -69,7 +74,7 @@ class Reminders:
     ) -> list[Delivery]:
         year = self.walk.report_year(session, agency)
         row = repo.get_report(session=session, agency=agency, year=year)
-        if row is not None and row.status == ReportStatus.FINAL:
+        if row is not None and row.status in DONE:
             return []
         result = []
         screens: dict[str, Screen] = {}  # one text per slot: members with their own time may be at another
@@ -168,6 +173,69 @@ class Reminders:
                 seasons.add((agency.level, year))
         return seasons
 
+    # --- the reviewers: reports waiting for them -----------------------------------------------------
+    def _review_day(self, submitted: ReportEvent) -> date:
+        """The first day a submission's reviewers are reminded of it: the working day after the one it came."""
+        return add_working_days(_aware(submitted.at).astimezone(self.walk.zone).date(), 1)
+
+    def _reviews_due(self, session: Session, now: datetime) -> list[Delivery]:
+        """On a working day after the reminder time, each reviewer with a report waiting since before today's
+        working day gets one "待审核：N 份" (admins always; reviewer members unless they turned reminders off)."""
+        today = now.date()
+        if not is_working_day(today) or now.timetz().replace(tzinfo=None) < self.schedule.at:
+            return []
+        waiting: dict[int, list[tuple[Agency, ReportRow, ReportEvent]]] = {}
+        for row, agency, event in repo.submitted_reports(session=session):
+            if today < self._review_day(event):
+                continue
+            reviewers = set(self.admins) | {
+                m.telegram_user_id
+                for m in repo.members_of(session=session, agency=agency)
+                if m.role == MemberRole.REVIEWER and m.reminders_on and m.blocked_at is None
+            }
+            for reviewer in reviewers:
+                waiting.setdefault(reviewer, []).append((agency, row, event))
+        key = f"review:{today.isoformat()}"
+        return [
+            Delivery(reviewer, None, key, self._review_screen(reports))
+            for reviewer, reports in waiting.items()
+            if key not in repo.reminders_sent(session=session, recipient=reviewer)
+        ]
+
+    def _review_screen(self, reports: list[tuple[Agency, ReportRow, ReportEvent]]) -> Screen:
+        items = [
+            texts.REVIEW_REMINDER_ITEM.format(
+                agency=agency.name,
+                year=row.year,
+                date=texts.DATE_CN.format(d=_aware(event.at).astimezone(self.walk.zone).date()),
+            )
+            for agency, row, event in reports
+        ]
+        buttons = [
+            [
+                (
+                    texts.BUTTON_REVIEW_AGENCY.format(agency=agency.name)[:40],
+                    Action(Verb.REVIEW_VIEW, str(event.id)).encode(),
+                )
+            ]
+            for agency, _, event in reports[:MAX_REVIEW_BUTTONS]
+        ]
+        return Screen(texts.REVIEW_REMINDER.format(count=len(reports), items="\n".join(items)), buttons)
+
+    def _review_moments(self, session: Session, now: datetime) -> list[datetime]:
+        """When the reviewers of a waiting report are next reminded of it."""
+        at, zone = self.schedule.at, self.walk.zone
+        moments = []
+        for _, _, event in repo.submitted_reports(session=session):
+            first = datetime.combine(self._review_day(event), at, tzinfo=zone)
+            if first > now:
+                moments.append(first)
+                continue
+            today = now.date()
+            day = today if is_working_day(today) and now < datetime.combine(today, at, tzinfo=zone) else None
+            moments.append(datetime.combine(day or next_working_day(today), at, tzinfo=zone))
+        return moments
+
     # --- when to wake --------------------------------------------------------------------------
     def next_wakeup(self, now: datetime) -> datetime | None:
         """The earliest moment something may become due after ``now`` (or ``now`` if something is due)."""
@@ -180,6 +248,7 @@ class Reminders:
             for level, year in self._open_seasons(session) if self.admins else ():
                 if (slot := self.plan(level, year).next_slot(now)) is not None:
                     moments.append(slot.due)
+            moments += self._review_moments(session, now)
         if moments:
             return min(moments)
         # Every report is final: look again when the next season's reports come due.
@@ -205,7 +274,7 @@ class Reminders:
         """When each of these members of the agency is next reminded (nothing once the report is final)."""
         year = self.walk.report_year(session, agency)
         row = repo.get_report(session=session, agency=agency, year=year)
-        if row is not None and row.status == ReportStatus.FINAL:
+        if row is not None and row.status in DONE:
             return []
         moments = []
         for member in members:
@@ -228,7 +297,7 @@ class Reminders:
             agency = session.get_one(Agency, member.agency_id)
             year = self.walk.report_year(session, agency)
             row = repo.get_report(session=session, agency=agency, year=year)
-            if target != f"{agency.id}-{year}" or (row is not None and row.status == ReportStatus.FINAL):
+            if target != f"{agency.id}-{year}" or (row is not None and row.status in DONE):
                 return texts.SNOOZE_NOT_NEEDED
             until = self.plan(agency.level, year, member).snooze(self.walk.now())
             member.snoozed_until = until
@@ -295,6 +364,8 @@ def digest_screen(rows: list, day: date, deadline_levels: list[Level]) -> Screen
     late = [r.agency for r in rows if r.state is AgencyState.LATE]
     if late:
         lines.append(texts.DIGEST_LATE.format(agencies="、".join(late)))
+    if submitted := [r.agency for r in rows if r.state is AgencyState.SUBMITTED]:
+        lines.append(texts.DIGEST_SUBMITTED.format(agencies="、".join(submitted)))
     for level in deadline_levels:
         unfinished = [r.agency for r in rows if r.level is level and r.state is not AgencyState.FINISHED]
         if unfinished:

@@ -295,6 +295,8 @@ class RollUps:
             row = repo.get_or_create_report(session=session, agency=government, year=year, commit=False)
             if row.status == ReportStatus.FINAL:
                 return Reply([Screen(texts.ROLLUP_FINAL.format(agency=government.name, year=year))])
+            if row.status == ReportStatus.SUBMITTED:  # with its reviewers: nothing changes until they decide
+                return Reply([Screen(texts.SUBMITTED_READONLY)])
             if not result.used or result.fingerprint() != rest[1]:
                 stored = self._stored(session, government, year)
                 return Reply([Screen(texts.ROLLUP_CHANGED), preview_screen(result, government, stored, admin=admin)])

@@ -36,14 +36,25 @@ class Screen:
         return replace(self, text=f"{text}\n\n{self.text}")
 
 
+@dataclass(frozen=True)
+class Notice:
+    """A message to another chat than the update's (reviewers told of a submission, members of a return),
+    stored in the outbox in the same transaction as the change it tells of."""
+
+    chat_id: int
+    screen: Screen
+
+
 @dataclass
 class Reply:
     """What an update is answered with: screens in order, and the report's files to make and send after
-    them (``files``: docx, draft or html). ``handled`` is False for an update that was acted on before."""
+    them (``files``: docx, draft, html, picture, or review-<report id> for a reviewer). ``notices`` go to
+    other chats. ``handled`` is False for an update that was acted on before."""
 
     screens: list[Screen] = field(default_factory=list)
     handled: bool = True
     files: str | None = None
+    notices: list[Notice] = field(default_factory=list)
 
 
 def markup_rows(screen: Screen) -> InlineKeyboardMarkup | None:
@@ -511,12 +522,17 @@ def finalize_blocked_screen(report: Report, errs: list[Finding]) -> Screen:
     return Screen(texts.FINALIZE_BLOCKED.format(count=len(errs), items=_listed(errs)), screen.buttons[:-1])
 
 
-def finalize_confirm_screen(report: Report, day: date, example: str) -> Screen:
-    """The date the report will print, how to change it, and the button that makes it final."""
+def finalize_confirm_screen(report: Report, day: date, example: str, *, submit: bool = False) -> Screen:
+    """The date the report will print, how to change it, and the button that makes it final (or, in an
+    agency that needs review, submits it to the reviewers)."""
     when = texts.DATE_CN.format(d=day)
-    text = texts.FINALIZE_CONFIRM.format(year=report.year, agency=report.agency, date=when, example=example)
-    confirm = _b(texts.BUTTON_FINALIZE_CONFIRM.format(date=when), Verb.FINALIZE, day.strftime("%Y%m%d"))
-    return Screen(text, [[confirm], [_b(texts.BUTTON_NOT_NOW, Verb.CONTINUE)]])
+    if submit:
+        template, label, later = texts.SUBMIT_CONFIRM, texts.BUTTON_SUBMIT_CONFIRM, texts.BUTTON_NOT_NOW_SUBMIT
+    else:
+        template, label, later = texts.FINALIZE_CONFIRM, texts.BUTTON_FINALIZE_CONFIRM, texts.BUTTON_NOT_NOW
+    text = template.format(year=report.year, agency=report.agency, date=when, example=example)
+    confirm = _b(label.format(date=when), Verb.FINALIZE, day.strftime("%Y%m%d"))
+    return Screen(text, [[confirm], [_b(later, Verb.CONTINUE)]])
 
 
 def import_screen(imported: Imported, ours: str, this_year: int, overwrites: list[str], pending_id: int) -> Screen:

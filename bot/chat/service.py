@@ -19,7 +19,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 
 from bot import texts
-from bot.chat import screens
+from bot.chat import review, screens
 from bot.chat.actions import Action, Verb
 from bot.chat.answers import Answers
 from bot.chat.context import Context
@@ -80,8 +80,10 @@ class Walk(Answers):
         invite_ttl_days: int = 14,
         deadlines: Deadlines = CURRENT.deadlines,
         clock: Callable[[], datetime] | None = None,
+        admins: tuple[int, ...] = (),
     ) -> None:
         self.engine = engine
+        self.admins = admins  # the supervising office (BOT_ADMINS): reviewers of every agency's report
         self.zone = ZoneInfo(timezone)
         self.invite_ttl = timedelta(days=invite_ttl_days)
         self.deadlines = deadlines
@@ -278,7 +280,8 @@ class Walk(Answers):
         if returns_to_review(ctx.member.return_to) and not ctx.member.editing:
             section = (ctx.member.return_to or "").partition(":")[2]
             return self._review(ctx, section=section or None)
-        return screens.step_screen(next_step(ctx.progress), ctx.progress, ctx.last_year)
+        screen = screens.step_screen(next_step(ctx.progress), ctx.progress, ctx.last_year)
+        return review.with_comments(screen, ctx.comments, ctx.report.format, self.zone)
 
     def _after_change(self, ctx: Context, ack: str, **fields: object) -> Reply:
         """The acknowledgement with the progress, and the next step (or the review to return to).
@@ -336,27 +339,40 @@ class Walk(Answers):
             button = (texts.BUTTON_SEE_DRAFT.format(name=q.prose.name), Action(Verb.EDIT, key).encode())
             ctx.offers.append(Screen(texts.DRAFT_DISAGREES.format(name=q.prose.name, findings=listed), [[button]]))
 
-    def _update(self, turn: Turn, body: Callable[[Context], Reply], *, when_final: bool = False) -> Reply | None:
+    def _update(
+        self,
+        turn: Turn,
+        body: Callable[[Context], Reply],
+        *,
+        when_final: bool = False,
+        first: Callable[[Session], Reply | None] | None = None,
+    ) -> Reply | None:
         """One update in one transaction: the update is claimed first (a repeated one changes nothing and
         gets nothing), then ``body`` acts, and the change, the claim and the reply are committed together.
-        A stranger gets None (nothing committed); a final report no change (unless ``when_final``)."""
+        A stranger gets None (nothing committed); a final or submitted report no change (unless
+        ``when_final``). ``first`` may take the update before the walk does (a reviewer's comment)."""
         with self.session() as session:
             if not turn.claim(session):
                 return Reply(handled=False)
+            if first is not None and (taken := first(session)) is not None:
+                turn.record(session, taken)
+                session.commit()
+                return taken
             ctx = self._member_context(session, turn.user_id, turn)
             if ctx is None:
                 return None
             if ctx.member.blocked_at is not None:  # writing again: they unblocked the bot, remind them again
                 repo.stage_blocked(session=session, telegram_user_id=turn.user_id, at=None)
                 ctx.member.blocked_at = None
-            reply = self._read_only(ctx) if ctx.final and not when_final else body(ctx)
+            reply = self._read_only(ctx) if (ctx.final or ctx.submitted) and not when_final else body(ctx)
             turn.record(session, reply)
             ctx.commit()
             return reply
 
     def answer_text(self, turn: Turn, text: str) -> Reply | None:
-        """A typed message: the answer to the question the member was shown."""
-        return self._update(turn, lambda ctx: self._answer(ctx, text))
+        """A typed message: the answer to the question the member was shown (or a reviewer's comments)."""
+        comment = lambda session: review.comment_text(session, turn, text, self.now())  # noqa: E731
+        return self._update(turn, lambda ctx: self._answer(ctx, text), first=comment)
 
     def replace_draft(self, turn: Turn, text: str) -> Reply | None:
         """An uploaded file becomes the whole draft of the prose part being asked."""
@@ -368,6 +384,8 @@ class Walk(Answers):
         return self._update(turn, lambda ctx: self._act(ctx, next_step(ctx.progress), action), when_final=looking)
 
     def _read_only(self, ctx: Context) -> Reply:
+        if ctx.submitted:
+            return Reply([Screen(texts.SUBMITTED_READONLY)])
         return Reply([Screen(texts.FINAL_READONLY.format(date=_cn_date(ctx.row.date)))])
 
     def _stale(self, ctx: Context) -> Reply:
@@ -571,7 +589,8 @@ class Walk(Answers):
         return self._update(turn, body, when_final=True)
 
     def _review(self, ctx: Context, section: str | None = None) -> Screen:
-        return screens.review_screen(ctx.progress, section)
+        screen = screens.review_screen(ctx.progress, section)
+        return review.review_with_comments(screen, ctx.comments, ctx.report.format, self.zone, section)
 
     # --- importing a published report --------------------------------------------------------
     def stage_import(self, turn: Turn, filename: str, imported: Imported) -> Reply | None:
@@ -696,6 +715,8 @@ class Walk(Answers):
         def body(ctx: Context) -> Reply:
             if ctx.final:
                 return Reply([Screen(texts.FINALIZE_ALREADY.format(date=_cn_date(ctx.row.date)))])
+            if ctx.submitted:
+                return Reply([Screen(texts.SUBMIT_ALREADY)])
             year = ctx.row.year
             chosen = parse_date(day, year + 1) if day.strip() else self.today()
             if chosen is None:
@@ -711,9 +732,13 @@ class Walk(Answers):
             if errs:
                 return Reply([screens.finalize_blocked_screen(report, errs)])
             if not confirmed:
-                return Reply([screens.finalize_confirm_screen(report, chosen, self._example(ctx))])
+                submit = ctx.agency.needs_review
+                return Reply([screens.finalize_confirm_screen(report, chosen, self._example(ctx), submit=submit)])
+            if ctx.agency.needs_review:  # to the reviewers, who make it final
+                return review.submit(ctx, chosen, self.admins, self.now())
             ctx.row.status, ctx.row.date = ReportStatus.FINAL, chosen
             repo.stage_event(session=ctx.session, report=ctx.row, kind="finalize", by=turn.user_id)
+            repo.stage_resolve_comments(session=ctx.session, report=ctx.row)
             ctx.session.add(ctx.row)
             return Reply([Screen(texts.FINALIZED.format(date=_cn_date(chosen)))])
 
@@ -725,9 +750,11 @@ class Walk(Answers):
         return (today if today.year > ctx.row.year else date(ctx.row.year + 1, 1, 5)).isoformat()
 
     def reopen(self, turn: Turn) -> Reply | None:
-        """Make a final report editable again; recorded with who and when."""
+        """Make a final report editable again, or withdraw a submitted one; recorded with who and when."""
 
         def body(ctx: Context) -> Reply:
+            if ctx.submitted:
+                return review.withdraw(ctx, self.admins, self.now())
             if not ctx.final:
                 return Reply([Screen(texts.REOPEN_NOT_FINAL)])
             ctx.row.status = ReportStatus.DRAFT

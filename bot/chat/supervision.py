@@ -28,6 +28,7 @@ from storage.models import Agency, ReportRow, ReportStatus
 class AgencyState(StrEnum):
     NOT_STARTED = "未开始"
     IN_PROGRESS = "填报中"
+    SUBMITTED = "待审核"
     FINISHED = "已完成"
     LATE = "逾期"
 
@@ -49,6 +50,8 @@ class AgencyStatus:
 def _state(report: Report, row: ReportRow | None, deadline: date, today: date) -> AgencyState:
     if row is not None and row.status == ReportStatus.FINAL:
         return AgencyState.FINISHED
+    if row is not None and row.status == ReportStatus.SUBMITTED:
+        return AgencyState.SUBMITTED
     if today > deadline:
         return AgencyState.LATE
     return AgencyState.IN_PROGRESS if report.values else AgencyState.NOT_STARTED
@@ -80,7 +83,13 @@ def agency_status(walk: Walk, session: Session, agency: Agency) -> AgencyStatus:
     )
 
 
-STATE_ORDER = [AgencyState.LATE, AgencyState.NOT_STARTED, AgencyState.IN_PROGRESS, AgencyState.FINISHED]
+STATE_ORDER = [
+    AgencyState.LATE,
+    AgencyState.NOT_STARTED,
+    AgencyState.IN_PROGRESS,
+    AgencyState.SUBMITTED,
+    AgencyState.FINISHED,
+]
 
 
 def overview(walk: Walk) -> list[AgencyStatus]:
@@ -97,6 +106,8 @@ def overview_text(rows: list[AgencyStatus]) -> str:
     finished = sum(r.state is AgencyState.FINISHED for r in rows)
     late = sum(r.state is AgencyState.LATE for r in rows)
     lines = [texts.AGENCIES_HEAD.format(count=len(rows), finished=finished, late=late)]
+    if submitted := [r.agency for r in rows if r.state is AgencyState.SUBMITTED]:
+        lines.append(texts.AGENCIES_SUBMITTED.format(agencies="、".join(submitted)))
     for r in rows:
         lines.append(
             texts.AGENCY_LINE.format(

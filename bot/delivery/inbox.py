@@ -20,7 +20,7 @@ from telegram.ext import Application
 
 from bot.delivery.database import Database
 from bot.delivery.sender import Sender
-from bot.delivery.turn import LEASE, owner
+from bot.delivery.turn import LEASE, noticed, owner
 from storage import mailbox
 
 log = logging.getLogger(__name__)
@@ -42,6 +42,7 @@ class Inbox:
         self._again: set[int] = set()
         self._stopping = False
         self._sweeper: asyncio.Task[None] | None = None
+        self._notices: set[asyncio.Task[None]] = set()
 
     async def store(self, updates: list[Update]) -> None:
         """Commit the updates; only then may Telegram be told they arrived. Then their members' turns."""
@@ -88,6 +89,10 @@ class Inbox:
             await self.db.run(lambda s: mailbox.mark_handled(session=s, update_id=update_id))
         if update.effective_chat is not None:
             await self.sender.flush(update.effective_chat.id)
+        for chat_id in noticed(update_id):  # reviewers or members told of a change: theirs go out beside
+            task = asyncio.get_running_loop().create_task(self.sender.flush(chat_id))
+            self._notices.add(task)
+            task.add_done_callback(self._notices.discard)
 
     async def recover(self) -> None:
         """At start-up: messages never delivered are sent, updates never handled are handled, in order."""
@@ -121,4 +126,6 @@ class Inbox:
             self._sweeper.cancel()
         if self._workers:
             await asyncio.gather(*self._workers.values(), return_exceptions=True)
+        if self._notices:
+            await asyncio.gather(*self._notices, return_exceptions=True)
         await self.sender.idle()

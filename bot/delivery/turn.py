@@ -33,6 +33,16 @@ def set_owner(name: str) -> None:
 
 MAX_MESSAGE = 4000  # Telegram allows 4096 characters; leave room
 
+# The other chats an update's reply told something (a reviewer, a member), for the inbox to deliver to right
+# after the update (the sweep would only take them over once their lease has run out). A hint only: the
+# outbox holds what is to be sent.
+_noticed: dict[int, set[int]] = {}
+
+
+def noticed(update_id: int) -> set[int]:
+    """The other chats the update's committed reply staged messages for (forgotten once asked)."""
+    return _noticed.pop(update_id, set())
+
 
 Seen = mailbox.Shown  # what the member had seen when they wrote
 
@@ -72,6 +82,20 @@ class Turn:
             owner=self.owner,
             lease=lease,
         )
+        others: dict[int, list[Screen]] = {}
+        for notice in reply.notices:
+            others.setdefault(notice.chat_id, []).append(notice.screen)
+        for chat_id, screens in others.items():
+            mailbox.stage_messages(
+                session=session,
+                chat_id=chat_id,
+                update_id=self.update_id,
+                messages=outgoing(screens),
+                owner=self.owner,
+                lease=lease,
+            )
+        if others.keys() - {self.chat_id}:
+            _noticed.setdefault(self.update_id, set()).update(others.keys() - {self.chat_id})
 
     def seen(self, session: Session) -> Seen | None:
         if self.chat_id is None or self.seen_before is None:

@@ -23,6 +23,8 @@ TABLES = {
     "pending_import",
     "reminder_log",
     "pending_invite",
+    "review_comment",
+    "review_writing",
     "answer_change",
     "agency_link",
 }
