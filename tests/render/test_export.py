@@ -200,3 +200,9 @@ def test_a_pdf_that_could_not_be_made_is_named_and_the_others_are_packed(tmp_pat
     assert f"某某县第2局_{YEAR}年政府信息公开工作年度报告.pdf" not in names
     with zipfile.ZipFile(made.archives[0]) as z:
         assert "以下机构的 PDF 未能生成：某某县第2局" in z.read(texts.EXPORT_README_FILE).decode()
+
+
+def test_every_report_status_has_its_name_in_the_workbook() -> None:
+    from storage.models import ReportStatus
+
+    assert {status.value for status in ReportStatus} <= set(texts.EXPORT_STATUS)
