@@ -22,6 +22,7 @@ from bot.render.export import Entry, cell_columns, default_year, export, load_en
 from bot.schema import CURRENT, Level
 from storage import repo
 from storage.db import make_engine, upgrade
+from storage.models import ReportStatus
 from tests.support.databases import database_url
 from tests.support.exports import assert_archive, assert_workbook, county_reports, store_reports
 
@@ -203,6 +204,4 @@ def test_a_pdf_that_could_not_be_made_is_named_and_the_others_are_packed(tmp_pat
 
 
 def test_every_report_status_has_its_name_in_the_workbook() -> None:
-    from storage.models import ReportStatus
-
     assert {status.value for status in ReportStatus} <= set(texts.EXPORT_STATUS)
