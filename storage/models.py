@@ -304,3 +304,28 @@ class AgencyLink(SQLModel, table=True):
     agency_id: int = Field(foreign_key="agency.id", ondelete="CASCADE", index=True)
     created_by: int | None = Field(default=None, sa_type=BigInteger)  # Telegram user id; None from the CLI
     created_at: dt.datetime = Field(default_factory=_now)
+
+
+class WebUser(SQLModel, table=True):
+    """A person of the web channel (the chat page): their user id, in a range of its own that no Telegram user
+    id reaches (bot/web/identity.py), stands for them everywhere a Telegram user id would. ``claim_hash``: an
+    admin's place printed at the first start, held for whoever enters its one-time code (hash only)."""
+
+    __tablename__ = "web_user"
+
+    user_id: int = Field(sa_type=BigInteger, primary_key=True, sa_column_kwargs={"autoincrement": False})
+    display_name: str = Field(default="", max_length=255)
+    admin: bool = Field(default=False)
+    claim_hash: str | None = Field(default=None, max_length=64, unique=True)
+    created_at: dt.datetime = Field(default_factory=_now)
+
+
+class WebSession(SQLModel, table=True):
+    """A signed-in browser: only the hash of its cookie is kept, so the table cannot be used to sign in."""
+
+    __tablename__ = "web_session"
+
+    token_hash: str = Field(max_length=64, primary_key=True)
+    user_id: int = Field(sa_type=BigInteger, foreign_key="web_user.user_id", ondelete="CASCADE", index=True)
+    created_at: dt.datetime = Field(default_factory=_now)
+    seen_at: dt.datetime = Field(default_factory=_now)

@@ -27,6 +27,8 @@ TABLES = {
     "review_writing",
     "answer_change",
     "agency_link",
+    "web_user",
+    "web_session",
 }
 
 
