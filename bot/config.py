@@ -51,6 +51,8 @@ class Settings(BaseSettings):
     webhook_url: str | None = None  # the public https URL Telegram posts to
     webhook_secret: SecretStr | None = None  # checked on every request (Telegram's secret_token)
     webhook_listen: str = "127.0.0.1:8443"  # where this process listens (the load balancer's upstream)
+    # The web channel (the chat page, bot/web), started by `nianbao run` when no TELEGRAM_BOT_TOKEN is set.
+    web_listen: str = "127.0.0.1:8080"
 
     def instance_name(self) -> str:
         """This process among several: stable across its restarts, so it takes back what it left unsent."""
@@ -70,7 +72,7 @@ class Settings(BaseSettings):
             raise ValueError("16 to 256 characters of A-Z, a-z, 0-9, _ and -")
         return value
 
-    @field_validator("webhook_listen")
+    @field_validator("webhook_listen", "web_listen")
     @classmethod
     def _listen_shape(cls, value: str) -> str:
         if not re.fullmatch(r"[^\s:]*:\d{1,5}", value) and not re.fullmatch(r"\[[0-9a-fA-F:]+\]:\d{1,5}", value):

@@ -343,13 +343,15 @@ HELP = (
     "数字可以用空格、逗号或顿号隔开，也可以写中文数字，例如“三 十二 0”。"
 )
 TOKEN_MISSING = (
-    "还差一步：没有设置机器人令牌 TELEGRAM_BOT_TOKEN，机器人未启动。\n"
+    "没有设置机器人令牌 TELEGRAM_BOT_TOKEN：现在启动的是网页版（地址见下）。\n"
+    "可选的下一步，改为在 Telegram 中使用：\n"
     "1. 在 Telegram 中打开 @BotFather，发送 /newbot 并按提示起名，它会回复形如 123456789:AA… 的令牌；\n"
     "2. 把这一行写入 {env}：TELEGRAM_BOT_TOKEN=令牌\n"
     "   （{env_state}；.env 从启动 nianbao 的目录读取，也可以改为设置同名环境变量）\n"
     "3. 再次运行 nianbao run。\n"
     "\n"
-    "One step left: TELEGRAM_BOT_TOKEN is not set, so the bot did not start.\n"
+    "TELEGRAM_BOT_TOKEN is not set: the bot starts with its web page (address below).\n"
+    "Optional next step, to use it in Telegram instead:\n"
     "1. In Telegram, open @BotFather, send /newbot and follow it: it answers with a token like 123456789:AA…\n"
     "2. Put this line into {env}: TELEGRAM_BOT_TOKEN=<token>\n"
     "   ({env_state_en}; .env is read from the directory you start nianbao in, an environment variable works too)\n"
@@ -833,3 +835,39 @@ ROLLUP_SAME = "汇总数已填入“{agency}”{year} 年度报告，没有变�
 ROLLUP_CHANGED = "预览之后，所汇总的报告有了变化，未填入。请核对新的汇总结果后再确认。"
 ROLLUP_STALE_YEAR = "这个汇总按钮是 {year} 年度的，已过期。请重新发送 /rollup。"
 ROLLUP_DRAFTS_ADMIN = "只有管理员可以选择计入尚未定稿的草稿。"
+
+# --- the web channel: the chat page (issue #13) ----------------------------------------------------
+WEB_TITLE = "年报助手"
+WEB_RUNNING = "年报助手网页版已启动，请用浏览器打开：{url}\n按 Ctrl+C 停止。"
+WEB_ADMIN_CODE = (
+    "还没有管理员。第一位管理员请打开下面的地址，填写姓名后进入（一次性邀请码，仅能使用一次；"
+    "若未使用，下次启动时会换一个新的）：\n{url}?start={code}\n管理员邀请码：{code}"
+)
+WEB_LISTEN_FAILED = "网页版无法在 {listen} 上启动：{reason}。请检查 WEB_LISTEN 设置，或该端口是否已被占用。"
+WEB_REFUSED = "请求被拒绝，请刷新页面后重试。"
+WEB_SIGNED_OUT = "您尚未登录，或登录已失效。请刷新页面，用邀请码重新进入。"
+WEB_NAME_NEEDED = "请填写您的姓名。"
+WEB_CODE_INVALID = "邀请码无效、已被使用或已过期。请向管理员索取新的邀请链接。"
+WEB_TEXT_INVALID = "消息为空或过长（最多 4096 字）。"
+WEB_BUTTON_GONE = "这个按钮已失效，请使用最新消息中的按钮。"
+WEB_FILE_MISSING = "没有收到文件，请重新选择。"
+WEB_FILE_TOO_BIG = "文件太大：最多 20 MB。"
+WEB_FILE_GONE = "文件已不在，请重新生成（例如再次发送 /report）。"
+WEB_TOO_FAST = "操作太快了，请稍候再试。"
+# Shown by the page's script (handed over as JSON): the join form, the chat's controls, its notices.
+WEB_PAGE = {
+    "join_title": "年报助手 · 政府信息公开工作年度报告",
+    "join_intro": "请输入管理员发给您的邀请链接或邀请码，以及您的姓名。",
+    "code": "邀请链接或邀请码",
+    "name": "您的姓名",
+    "join": "进入",
+    "placeholder": "输入回答或命令，例如 /fill",
+    "send": "发送",
+    "upload": "上传文件",
+    "uploading": "正在上传…",
+    "edited": "已修改",
+    "empty": "还没有消息。发送 /fill 继续填写，/help 查看说明。",
+    "offline": "连接中断，正在重新连接…",
+    "leave": "退出",
+    "failed": "发送失败，请重试。",
+}
