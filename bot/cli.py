@@ -101,8 +101,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     settings = load_settings()
     token = settings.telegram_bot_token.get_secret_value().strip() if settings.telegram_bot_token else ""
     if not token:
-        print(_first_start(), file=sys.stderr)
-        return EXIT_UNREADABLE
+        return _run_web(settings)
     if not TOKEN_SHAPE.match(token):
         print(texts.TOKEN_MALFORMED, file=sys.stderr)
         return EXIT_UNREADABLE
@@ -122,8 +121,24 @@ def cmd_run(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _run_web(settings: Settings) -> int:
+    """Without a Telegram token: the same bot with its chat page (bot/web) on WEB_LISTEN."""
+    from bot.web.botapi import new_token
+    from bot.web.run import serve_web
+
+    token = new_token()
+    setup_logging(settings, token)
+    print(_first_start(), file=sys.stderr)
+    try:
+        asyncio.run(serve_web(settings, token=token, announce=lambda line: print(line, flush=True)))
+    except OSError as exc:
+        print(texts.WEB_LISTEN_FAILED.format(listen=settings.web_listen, reason=exc.strerror or exc), file=sys.stderr)
+        return EXIT_UNREADABLE
+    return EXIT_OK
+
+
 def _first_start() -> str:
-    """What to do when the bot has no token yet (the README's run command ends here the first time)."""
+    """How to add Telegram when the bot has no token yet (the README's run command shows it the first time)."""
     env = Path.cwd() / ".env"
     found = env.is_file()
     return texts.TOKEN_MISSING.format(

@@ -12,6 +12,7 @@ import zipfile
 from pathlib import Path
 
 import docx
+import httpx
 import pytest
 
 from bot.chat.service import Walk
@@ -20,6 +21,7 @@ from storage.db import make_engine
 from tests.conftest import ROOT, SEED_JSON
 from tests.support import FakeBotApi
 from tests.support.exports import assert_archive, assert_workbook, county_reports, store_reports
+from tests.support.web import WebBot
 
 
 def nianbao(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
@@ -79,19 +81,27 @@ def test_render_refuses_what_it_cannot_write(tmp_path: Path) -> None:
     assert nowhere.returncode == 1 and "无法写入" in nowhere.stderr and "Traceback" not in nowhere.stderr
 
 
-def test_the_first_start_without_a_token_says_what_to_do_next(tmp_path: Path) -> None:
-    """The README's run command ends here until the token is set: the next steps, in Chinese and English,
-    naming the .env file the bot reads; no traceback."""
-    missing = nianbao("run", cwd=tmp_path)
-    assert missing.returncode == 2 and "Traceback" not in missing.stderr
+def test_the_first_start_without_a_token_opens_the_web_page(tmp_path: Path) -> None:
+    """The README's run command on a fresh machine: the bot starts with its chat page, the console names the
+    page and a one-time admin code, and says how to add Telegram (Chinese and English, naming the .env file
+    the bot reads); no traceback. A port already taken is said in one line."""
+    bot = WebBot(tmp_path, f"sqlite:///{tmp_path / 'nianbao.db'}")
+    bot.start()
+    try:
+        assert bot.admin_code is not None
+        assert f"{bot.url}?start={bot.admin_code}" in bot.out.read_text()
+        assert httpx.get(bot.url).status_code == 200
+        busy = nianbao("run", cwd=tmp_path, env={"WEB_LISTEN": f"127.0.0.1:{bot.port}"})
+    finally:
+        bot.stop()
+    log = bot.log.read_text()
     env = str(tmp_path / ".env")
-    assert f"把这一行写入 {env}：TELEGRAM_BOT_TOKEN=令牌" in missing.stderr
-    assert "@BotFather" in missing.stderr and "再次运行 nianbao run" in missing.stderr
-    assert "cp .env.example .env" in missing.stderr  # there is no .env yet
-    assert "TELEGRAM_BOT_TOKEN is not set" in missing.stderr and f"Put this line into {env}" in missing.stderr
-    (tmp_path / ".env").write_text("TELEGRAM_BOT_TOKEN=\n", encoding="utf-8")  # as copied from .env.example
-    empty = nianbao("run", cwd=tmp_path)
-    assert empty.returncode == 2 and "该文件已存在" in empty.stderr and "the file exists" in empty.stderr
+    assert f"把这一行写入 {env}：TELEGRAM_BOT_TOKEN=令牌" in log and "@BotFather" in log
+    assert "cp .env.example .env" in log  # there is no .env yet
+    assert "TELEGRAM_BOT_TOKEN is not set" in log and f"Put this line into {env}" in log
+    assert "Traceback" not in log
+    assert busy.returncode == 2 and "网页版无法在" in busy.stderr and "Traceback" not in busy.stderr
+    assert "WEB_LISTEN" in nianbao("run", cwd=tmp_path, env={"WEB_LISTEN": "nowhere"}).stderr
 
 
 def test_run_without_a_usable_token_says_so_in_one_line(tmp_path: Path) -> None:
