@@ -64,6 +64,12 @@ def test_join_walk_upload_report_and_come_back(web: WebBot) -> None:
     history = again.read()
     assert any("已保存 2025 年度报告" in m["text"] for m in history["messages"])
     assert any(m.get("file", {}).get("name") == name for m in history["messages"])
+    # The page's live feed (server-sent events): the chat so far at once, then each change as it comes.
+    with again.http.stream("GET", "/api/events", params={"after": history["seq"] - 1}) as events:
+        assert events.headers["content-type"].startswith("text/event-stream")
+        lines = events.iter_lines()
+        assert next(lines) == f"id: {history['seq']}"
+        assert next(lines).startswith("data: {")
     # A restart: the cookie still signs in (the conversation so far is not kept; the report is).
     web.stop()
     web.start()
