@@ -358,13 +358,9 @@ class Reviews:
         return self.walk.admins
 
     def _respond(self, turn: Turn, body: Callable[[Session], Reply]) -> Reply:
-        with self.walk.session() as session:
-            if not turn.claim(session):
-                return Reply(handled=False)
-            reply = body(session)
-            turn.record(session, reply)
-            session.commit()
-            return reply
+        reply = self.walk.transact(turn, body)
+        assert reply is not None  # the body always answers: the handler has checked who is asking
+        return reply
 
     # --- admins' commands (the handler checks that the user is an admin) ---
     def needs_review(self, turn: Turn, text: str) -> Reply:

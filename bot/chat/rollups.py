@@ -210,15 +210,7 @@ class RollUps:
         self.walk = walk
 
     def _respond(self, turn: Turn, body: Callable[[Session], Reply | None]) -> Reply | None:
-        with self.walk.session() as session:
-            if not turn.claim(session):
-                return Reply(handled=False)
-            reply = body(session)
-            if reply is None:  # a stranger: the handler says how to get an invite
-                return None
-            turn.record(session, reply)
-            session.commit()
-            return reply
+        return self.walk.transact(turn, body)  # None: a stranger, whom the handler tells how to get an invite
 
     def link(self, turn: Turn, text: str, *, undo: bool = False) -> Reply | None:
         """/link 政府 机构…: link (or with ``undo``, /unlink); without names, the usage and every link."""

@@ -369,6 +369,20 @@ class Walk(Answers):
             ctx.commit()
             return reply
 
+    def transact(self, turn: Turn, body: Callable[[Session], Reply | None]) -> Reply | None:
+        """One update in one transaction for a body that needs only the session (the admins', reviewers' and
+        roll-up commands): claimed first, then the change and its reply committed together; None (nothing
+        committed) when the body found a stranger."""
+        with self.session() as session:
+            if not turn.claim(session):
+                return Reply(handled=False)
+            reply = body(session)
+            if reply is None:
+                return None
+            turn.record(session, reply)
+            session.commit()
+            return reply
+
     def answer_text(self, turn: Turn, text: str) -> Reply | None:
         """A typed message: the answer to the question the member was shown (or a reviewer's comments)."""
         comment = lambda session: review.comment_text(session, turn, text, self.now())  # noqa: E731

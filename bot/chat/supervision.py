@@ -209,13 +209,9 @@ class Office:
         self.walk = walk
 
     def _respond(self, turn: Turn, body: Callable[[Session], Reply]) -> Reply:
-        with self.walk.session() as session:
-            if not turn.claim(session):
-                return Reply(handled=False)
-            reply = body(session)
-            turn.record(session, reply)
-            session.commit()
-            return reply
+        reply = self.walk.transact(turn, body)
+        assert reply is not None  # the body always answers: the handler has checked who is asking
+        return reply
 
     def _level_label(self, template: str, level: Level) -> str:
         month, day = self.walk.deadlines[level]
