@@ -585,6 +585,10 @@ class Walk(Answers):
         open_skips = [q for q in ctx.progress.open_questions() if q.id in ctx.progress.skipped]
         if open_skips:
             lines.append(texts.STATUS_SKIPPED.format(count=len(open_skips)))
+        if ctx.row.status == ReportStatus.SUBMITTED:
+            lines.append(texts.STATUS_SUBMITTED)
+        elif ctx.row.status == ReportStatus.FINAL:
+            lines.append(texts.STATUS_FINAL.format(date=_cn_date(ctx.row.date)))
         buttons = [
             [
                 (texts.BUTTON_CONTINUE, Action(Verb.CONTINUE).encode()),

@@ -131,6 +131,7 @@ def test_submit_return_with_comments_resubmit_and_approve(walk: Walk, reviews: R
     assert "“某市某局”提交了 2026 年度报告，请审核" in reply.notices[0].screen.text
     assert status(walk) is ReportStatus.SUBMITTED
     assert "已提交审核，正在等待审核" in member.say("3")  # the member cannot change it meanwhile
+    assert texts.STATUS_SUBMITTED in said(walk.status(turn(USER)))
     assert "已提交审核" in said(walk.finalize(turn(USER)))
 
     viewed = reviews.tap(turn(), Action(Verb.REVIEW_VIEW, str(first)), "王科长")

@@ -396,3 +396,13 @@ def test_start_up_forgets_uploads_never_confirmed_within_a_week(walk: Walk, engi
     with Session(engine) as session:
         assert [p.filename for p in session.exec(select(PendingImport)).all()] == ["新.docx"]
     assert texts.IMPORT_GONE in Member(walk, USER).tap(Verb.IMPORT_CONFIRM, str(old_id))
+
+
+def test_status_says_when_the_report_is_final(engine: Engine) -> None:
+    walk = Walk(engine, clock=lambda: datetime(2027, 1, 20, 10, 0, tzinfo=UTC))
+    member = join(walk)
+    complete(member)
+    assert "已定稿" not in walk.status(Turn(next(IDS), USER)).screens[0].text  # type: ignore[union-attr]
+    walk.finalize(Turn(next(IDS), USER), "2027-01-18", confirmed=True)
+    status = walk.status(Turn(next(IDS), USER))
+    assert status is not None and "✅ 报告已定稿，成文日期 2027年1月18日。" in status.screens[0].text
