@@ -32,10 +32,12 @@ class PageChat:
     def join(self, link: str, name: str) -> None:
         """Open an invite link; the code is filled in from ``?start=``, the person types a name and enters."""
         self.page.goto(link)
+        assert self.page.is_visible("#join") and not self.page.is_visible("#chat"), "one view at a time"
         assert self.page.input_value("#code"), "the page did not take the code from the link"
         self.page.fill("#name", name)
         self.page.click("#join-button")
         self.page.wait_for_selector("#chat:not([hidden])")
+        assert not self.page.is_visible("#join"), "one view at a time"
         self.before = []  # a new chat: all of it is news
 
     def type(self, text: str) -> None:
