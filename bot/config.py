@@ -53,16 +53,29 @@ class Settings(BaseSettings):
     webhook_listen: str = "127.0.0.1:8443"  # where this process listens (the load balancer's upstream)
     # The web channel (the chat page, bot/web), started by `nianbao run` when no TELEGRAM_BOT_TOKEN is set.
     web_listen: str = "127.0.0.1:8080"
+    # The page's address as people open it (behind a reverse proxy: its https address); invite links point at
+    # it. Unset: the WEB_LISTEN address.
+    web_public_url: str | None = None
 
     def instance_name(self) -> str:
         """This process among several: stable across its restarts, so it takes back what it left unsent."""
         where = self.webhook_listen if self.webhook_url else "polling"
         return f"{socket.gethostname()[:20]}@{where}"[:32]
 
-    @field_validator("webhook_url", "webhook_secret", mode="before")
+    @field_validator("webhook_url", "webhook_secret", "web_public_url", mode="before")
     @classmethod
     def _empty_is_unset(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("web_public_url")
+    @classmethod
+    def _page_address(cls, value: str | None) -> str | None:
+        """An http(s) address, kept with one trailing slash (links add ``?start=CODE``)."""
+        if value is None:
+            return None
+        if not re.fullmatch(r"https?://[^\s/?#]+(/[^\s?#]*)?", value.strip()):
+            raise ValueError("an http(s) address, e.g. https://nianbao.example.gov.cn/")
+        return value.strip().rstrip("/") + "/"
 
     @field_validator("webhook_secret")
     @classmethod

@@ -102,6 +102,7 @@ def test_the_first_start_without_a_token_opens_the_web_page(tmp_path: Path) -> N
     assert "Traceback" not in log
     assert busy.returncode == 2 and "网页版无法在" in busy.stderr and "Traceback" not in busy.stderr
     assert "WEB_LISTEN" in nianbao("run", cwd=tmp_path, env={"WEB_LISTEN": "nowhere"}).stderr
+    assert "WEB_PUBLIC_URL" in nianbao("run", cwd=tmp_path, env={"WEB_PUBLIC_URL": "nianbao.gov.cn"}).stderr
 
 
 def test_run_without_a_usable_token_says_so_in_one_line(tmp_path: Path) -> None:

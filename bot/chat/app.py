@@ -82,9 +82,11 @@ def build_application(
     request: BaseRequest | None = None,
     pacer: Pacer | None = None,
     clock: Callable[[], datetime] | None = None,
+    invite_page: str | None = None,
 ) -> Application:
     """The bot with every handler; ``request`` replaces the HTTP client and ``pacer`` the rate limiter (a
-    benchmark measures with them), ``clock`` the time (tests move it)."""
+    benchmark measures with them), ``clock`` the time (tests move it); ``invite_page`` the chat page invite
+    links point at (the web channel), instead of t.me."""
     token = settings.telegram_bot_token.get_secret_value() if settings.telegram_bot_token else ""
     engine = make_engine(settings.database_url)
     upgrade(engine)
@@ -111,7 +113,7 @@ def build_application(
     )
     app.bot_data["settings"] = settings
     app.bot_data["walk"] = walk
-    app.bot_data["office"] = Office(walk)
+    app.bot_data["office"] = Office(walk, invite_page=invite_page)
     app.bot_data["reviews"] = Reviews(walk)
     app.bot_data["rollups"] = RollUps(walk)
     app.bot_data["reminders"] = Reminders(walk, schedule, settings.bot_admins)

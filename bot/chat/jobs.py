@@ -11,9 +11,10 @@ from __future__ import annotations
 import asyncio
 import logging
 from datetime import datetime
+from typing import Any
 
 from telegram.error import Forbidden, TelegramError, TimedOut
-from telegram.ext import Application, ContextTypes, ExtBot
+from telegram.ext import Application, ContextTypes, ExtBot, Job
 
 from bot.chat.reminders import Delivery, Reminders
 from bot.chat.screens import markup_rows
@@ -108,11 +109,20 @@ async def bring_forward(app: Application, user_id: int) -> None:
             return
         when = max(0.0, (wakeup - now).total_seconds())
         pending = app.job_queue.get_jobs_by_name(JOB)
-        if any(job.next_t is not None and _seconds_until(job.next_t) <= when for job in pending):
+        times = [_next_time(job) for job in pending]
+        if any(moment is not None and _seconds_until(moment) <= when for moment in times):
             return  # a tick comes soon enough; it derives everything and sends this member's reminder too
         for job in pending:
             job.schedule_removal()
         app.job_queue.run_once(tick, when=when, name=JOB)
+
+
+def _next_time(job: Job[Any]) -> datetime | None:
+    """When a job runs; None for one the scheduler has not placed (added while the bot stops)."""
+    try:
+        return job.next_t
+    except AttributeError:
+        return None
 
 
 def _seconds_until(moment: datetime) -> float:

@@ -205,8 +205,16 @@ class Office:
     """The admins' commands in the chat: each claims its update, changes, and stores its reply in one
     transaction (``turn.record``), as the walk does for members. The caller checks that the user is an admin."""
 
-    def __init__(self, walk: Walk) -> None:
-        self.walk = walk
+    def __init__(self, walk: Walk, *, invite_page: str | None = None) -> None:
+        """``invite_page``: the chat page's address when the bot runs as the web channel (bot/web), where
+        invite links then point; None: Telegram's t.me links."""
+        self.walk, self.invite_page = walk, invite_page
+
+    def invite_link(self, code: str, bot_username: str) -> str:
+        """The link that opens this bot with ``code``: on the chat page, or in Telegram."""
+        if self.invite_page is not None:
+            return f"{self.invite_page}?start={code}"
+        return f"https://t.me/{bot_username}?start={code}"
 
     def _respond(self, turn: Turn, body: Callable[[Session], Reply]) -> Reply:
         reply = self.walk.transact(turn, body)
@@ -224,7 +232,7 @@ class Office:
             agency=agency.name,
             level=texts.LEVEL_NAMES[agency.level],
             days=self.walk.invite_ttl.days,
-            link=f"https://t.me/{bot_username}?start={code}",
+            link=self.invite_link(code, bot_username),
             code=code,
         )
         return Reply([Screen(created)])

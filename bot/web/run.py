@@ -67,7 +67,8 @@ async def serve_web(
                 "bot_admins": tuple(dict.fromkeys(settings.bot_admins + web_admins)),
             }
         )
-        app = build_application(bot_settings)
+        public = settings.web_public_url or page_url(settings.web_listen)
+        app = build_application(bot_settings, invite_page=public)
         page_runner = web.AppRunner(Page(chats, app.bot_data["db"]).app(), access_log=None)
         await page_runner.setup()
         host, _, listen_port = settings.web_listen.rpartition(":")
@@ -75,7 +76,7 @@ async def serve_web(
         url = page_url(settings.web_listen)
         announce(texts.WEB_RUNNING.format(url=url))
         if admin_code:
-            announce(texts.WEB_ADMIN_CODE.format(url=url, code=admin_code))
+            announce(texts.WEB_ADMIN_CODE.format(url=public, code=admin_code))
         await serve(app, bot_settings, stop=stop, ready=ready)
     finally:
         chats.close()

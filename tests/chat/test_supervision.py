@@ -202,3 +202,11 @@ def test_removal_asks_first_and_never_deletes_answers(engine: Engine) -> None:
     assert walk.membership(1) is not None and busy.report().text("text.preamble")  # the others untouched
     gone = office.tap(Turn(next(IDS), ADMIN), confirm, "nianbao_bot")
     assert texts_of(gone) == "这个机构已被删除。"
+
+
+def test_invite_links_point_at_the_chat_page_in_web_mode(engine: Engine) -> None:
+    """The web channel's Office links to its page (``?start=CODE``, which the page reads), not to t.me."""
+    office = Office(Walk(engine), invite_page="http://127.0.0.1:8080/")
+    choice = buttons_of(office.invite(Turn(next(IDS), ADMIN), "东宁市财政局", "nianbao_web_bot"))
+    created = texts_of(office.tap(Turn(next(IDS), ADMIN), choice["部门（次年1月31日前报送）"], "nianbao_web_bot"))
+    assert "http://127.0.0.1:8080/?start=" in created and "t.me" not in created

@@ -147,3 +147,33 @@ def test_nobody_reaches_another_persons_chat_files_or_session(web: WebBot) -> No
     for browser in (stranger, forged, admin, alice, bob, old):
         browser.close()
     assert httpx.get(web.url + "static/passwd").status_code == 404  # only the page's own two files
+
+
+def test_an_admins_invite_link_opens_the_page(tmp_path: Path) -> None:
+    """In web mode an admin's /invite gives a link to the page (WEB_PUBLIC_URL, the address behind a reverse
+    proxy; unset, the listen address), not t.me; following the whole link joins the invited agency."""
+    public = "https://nianbao.example.gov.cn/gk"
+    web = WebBot(tmp_path, f"sqlite:///{tmp_path / 'nianbao.db'}")
+    web.env["WEB_PUBLIC_URL"] = public
+    web.start()
+    try:
+        assert f"{public}/?start={web.admin_code}" in web.out.read_text()
+        admin = Browser(web.url)
+        assert web.admin_code is not None and admin.join(web.admin_code, "王主任").status_code == 200
+        admin.expect("您是政府信息公开工作主管部门的管理员")
+        admin.send("/invite 东宁市财政局")
+        admin.expect("“东宁市财政局”是新机构")
+        admin.click("部门（次年1月31日前报送）")
+        created = admin.expect("已为“东宁市财政局”（部门）生成邀请")["text"]
+        assert "t.me" not in created
+        link = next(line for line in created.splitlines() if line.startswith(f"{public}/?start="))
+        member = Browser(web.url)
+        assert member.join(link, "小王").status_code == 200  # the page takes the whole link, as pasted
+        member.expect("请填写“开篇说明”")
+        member.send("/status")
+        member.expect("东宁市财政局")
+        for browser in (admin, member):
+            browser.close()
+    finally:
+        web.stop()
+    assert "Traceback" not in web.log.read_text(errors="replace")
