@@ -202,11 +202,7 @@ def ask_screen(step: Ask, progress: Progress, last_year: Report | None) -> Scree
     text = f"{where(q)}\n{_row_prompt(q)}"
     current = progress.report.row(q.id)
     if current and None not in current:
-        inputs = tuple(current[i] for i in q.table.input_columns)  # type: ignore[union-attr]
-        if q.has_total:
-            text += texts.ROW_CURRENT_TOTAL.format(values=values_text(inputs), total=format_number(current[-1]))
-        else:
-            text += texts.ROW_CURRENT.format(values=values_text(inputs))
+        text += texts.ROW_CURRENT.format(values=row_text(q, current))
         text += texts.ROW_KEEP_HINT
         nav = [_b(texts.BUTTON_KEEP_STORED, Verb.KEEP_STORED, q.id), nav[0]]
     first = _zero_buttons(q)
@@ -321,7 +317,15 @@ def _shown(q: Question, value: Value | None) -> str:
         return texts.HISTORY_CLEARED
     if isinstance(value, str):
         return excerpt(value)
-    return values_text(value)
+    return row_text(q, value)
+
+
+def row_text(q: Question, cells: RowValue) -> str:
+    """A stored row as the member typed it, its total apart: 80 1 0 0 0 0（总计 81）."""
+    inputs = tuple(cells[i] for i in q.table.input_columns)  # type: ignore[union-attr]
+    if q.has_total and cells[-1] is not None:
+        return texts.ROW_WITH_TOTAL.format(values=values_text(inputs), total=format_number(cells[-1]))
+    return values_text(inputs)
 
 
 def skipped_screen(step: Skipped) -> Screen:
