@@ -20,29 +20,30 @@ import pytest
 
 from tests.support import ChatClient, FakeBotApi
 from tests.support.databases import database_url
+from tests.support.process import ROOT, BotSubprocess
 
-ROOT = Path(__file__).resolve().parents[2]
 ADMIN_ID = 42
 MEMBER_ID = 1001
 
 
-class BotProcess:
-    """`python -m bot run` with its settings in the environment, started and stopped at will."""
+class BotProcess(BotSubprocess):
+    """`python -m bot run` against the fake Bot API, started, stopped and killed at will."""
 
     def __init__(self, server: FakeBotApi, workdir: Path, database_url: str) -> None:
+        super().__init__(
+            workdir,
+            {
+                **os.environ,
+                "PYTHONPATH": str(ROOT),
+                "TELEGRAM_BOT_TOKEN": server.token,
+                "TELEGRAM_API_URL": server.root,
+                "DATABASE_URL": database_url,
+                "BOT_ADMINS": str(ADMIN_ID),
+                "LOG_LEVEL": "DEBUG",
+            },
+        )
         self.server = server
-        self.workdir = workdir
         self.log = workdir / "bot.log"
-        self.env = {
-            **os.environ,
-            "PYTHONPATH": str(ROOT),
-            "TELEGRAM_BOT_TOKEN": server.token,
-            "TELEGRAM_API_URL": server.root,
-            "DATABASE_URL": database_url,
-            "BOT_ADMINS": str(ADMIN_ID),
-            "LOG_LEVEL": "DEBUG",
-        }
-        self.process: subprocess.Popen[bytes] | None = None
 
     def start(self, timeout: float = 20) -> None:
         # Ready once it polls, or in webhook mode once it has registered its webhook.
@@ -63,24 +64,6 @@ class BotProcess:
         assert self.process is not None
         self.process.send_signal(signal.SIGKILL)
         self.process.wait()
-
-    def stop(self) -> None:
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.kill()
-
-    def run_cli(self, *args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [sys.executable, "-m", "bot", *args],
-            cwd=self.workdir,
-            env=self.env,
-            capture_output=True,
-            text=True,
-            timeout=60,
-        )
 
 
 @pytest.fixture

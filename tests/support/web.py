@@ -14,7 +14,7 @@ from typing import Any
 
 import httpx
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.support.process import ROOT, BotSubprocess
 
 
 def free_port() -> int:
@@ -23,17 +23,17 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-class WebBot:
+class WebBot(BotSubprocess):
     """The bot in web mode as a subprocess; ``url`` is its page, ``admin_code`` what the console printed."""
 
     def __init__(self, workdir: Path, database_url: str) -> None:
-        self.workdir, self.port = workdir, free_port()
+        env = {**os.environ, "PYTHONPATH": str(ROOT), "DATABASE_URL": database_url, "LOG_LEVEL": "INFO"}
+        env.pop("TELEGRAM_BOT_TOKEN", None)
+        super().__init__(workdir, env)
+        self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}/"
-        self.env = {**os.environ, "PYTHONPATH": str(ROOT), "DATABASE_URL": database_url, "LOG_LEVEL": "INFO"}
-        self.env.pop("TELEGRAM_BOT_TOKEN", None)
         self.env["WEB_LISTEN"] = f"127.0.0.1:{self.port}"
         self.out, self.log = workdir / "web.out", workdir / "web.log"
-        self.process: subprocess.Popen[bytes] | None = None
         self.admin_code: str | None = None
 
     def start(self, timeout: float = 30) -> None:
@@ -58,27 +58,8 @@ class WebBot:
                     raise
                 time.sleep(0.1)
 
-    def stop(self) -> None:
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-
-    def cli(self, *args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [sys.executable, "-m", "bot", *args],
-            cwd=self.workdir,
-            env=self.env,
-            capture_output=True,
-            text=True,
-            timeout=60,
-        )
-
     def invite(self, agency: str, level: str = "department") -> str:
-        result = self.cli("invite", agency, "--level", level)
+        result = self.run_cli("invite", agency, "--level", level)
         assert result.returncode == 0, result.stderr
         return result.stdout.rsplit("邀请码：", 1)[1].strip()
 
